@@ -1,0 +1,175 @@
+package io.jarl;
+
+import java.util.Objects;
+
+/**
+ * Why a process ended, or the reason carried by an exit signal (OTP: the exit reason term).
+ *
+ * <p>The reasons OTP gives a meaning to have their own type; anything else is {@link Other}.
+ * A process whose body returns exits {@link Normal}; one whose body throws exits {@link Crash}
+ * with the exception. {@link #kill()} is the untrappable reason for {@link Jarl#exit(Pid, ExitReason)};
+ * a process it kills ends {@link Killed}.
+ *
+ * <table>
+ *   <caption>The reasons and their Erlang spelling</caption>
+ *   <tr><th>Jarl</th><th>Erlang</th><th>abnormal</th></tr>
+ *   <tr><td>{@code normal()}</td><td>{@code normal}</td><td>no</td></tr>
+ *   <tr><td>{@code shutdown()}</td><td>{@code shutdown}</td><td>no</td></tr>
+ *   <tr><td>{@code shutdown(detail)}</td><td>{@code {shutdown, Detail}}</td><td>no</td></tr>
+ *   <tr><td>{@code kill()}</td><td>{@code kill}</td><td>yes</td></tr>
+ *   <tr><td>{@code killed()}</td><td>{@code killed}</td><td>yes</td></tr>
+ *   <tr><td>{@code noproc()}</td><td>{@code noproc}</td><td>yes</td></tr>
+ *   <tr><td>{@code timeout()}</td><td>{@code timeout}</td><td>yes</td></tr>
+ *   <tr><td>{@code noconnection()}</td><td>{@code noconnection}</td><td>yes</td></tr>
+ *   <tr><td>{@code crash(e)}</td><td>{@code {Reason, Stack}}</td><td>yes</td></tr>
+ *   <tr><td>{@code of(term)}</td><td>any other term</td><td>yes</td></tr>
+ * </table>
+ */
+public sealed interface ExitReason {
+
+    /** The process finished its work. Links ignore it unless they trap exits. */
+    record Normal() implements ExitReason {
+        @Override
+        public String toString() {
+            return "normal";
+        }
+    }
+
+    /** An orderly stop requested by a supervisor or owner ({@code shutdown}). */
+    record Shutdown() implements ExitReason {
+        @Override
+        public String toString() {
+            return "shutdown";
+        }
+    }
+
+    /** An orderly stop with a detail ({@code {shutdown, Detail}}). */
+    record ShutdownWith(Object detail) implements ExitReason {
+        public ShutdownWith {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public String toString() {
+            return "{shutdown, " + detail + "}";
+        }
+    }
+
+    /** The untrappable reason: a process sent {@code kill} by {@link Jarl#exit(Pid, ExitReason)} ends {@link Killed}. */
+    record Kill() implements ExitReason {
+        @Override
+        public String toString() {
+            return "kill";
+        }
+    }
+
+    /** The reason of a process that was sent {@code kill}. */
+    record Killed() implements ExitReason {
+        @Override
+        public String toString() {
+            return "killed";
+        }
+    }
+
+    /** The process did not exist (linking to, monitoring or calling a dead pid or unknown name). */
+    record NoProc() implements ExitReason {
+        @Override
+        public String toString() {
+            return "noproc";
+        }
+    }
+
+    /** A call or wait ran out of time. */
+    record Timeout() implements ExitReason {
+        @Override
+        public String toString() {
+            return "timeout";
+        }
+    }
+
+    /** The connection to the process's node was lost. */
+    record NoConnection() implements ExitReason {
+        @Override
+        public String toString() {
+            return "noconnection";
+        }
+    }
+
+    /** The process's code threw {@code error}; Erlang's {@code {Reason, Stacktrace}}. */
+    record Crash(Throwable error) implements ExitReason {
+        public Crash {
+            Objects.requireNonNull(error, "error");
+        }
+
+        @Override
+        public String toString() {
+            return "{" + error + ", " + error.getStackTrace().length + " frames}";
+        }
+    }
+
+    /** Any other reason: a term chosen by the program, such as {@code "crashed"} or a record. */
+    record Other(Object term) implements ExitReason {
+        public Other {
+            Objects.requireNonNull(term, "term");
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(term);
+        }
+    }
+
+    /** Whether a supervisor or crash report treats this reason as a failure: all but normal and shutdown. */
+    default boolean isAbnormal() {
+        return !(this instanceof Normal || this instanceof Shutdown || this instanceof ShutdownWith);
+    }
+
+    ExitReason NORMAL = new Normal();
+    ExitReason SHUTDOWN = new Shutdown();
+    ExitReason KILL = new Kill();
+    ExitReason KILLED = new Killed();
+    ExitReason NOPROC = new NoProc();
+    ExitReason TIMEOUT = new Timeout();
+    ExitReason NOCONNECTION = new NoConnection();
+
+    static ExitReason normal() {
+        return NORMAL;
+    }
+
+    static ExitReason shutdown() {
+        return SHUTDOWN;
+    }
+
+    static ExitReason shutdown(Object detail) {
+        return new ShutdownWith(detail);
+    }
+
+    static ExitReason kill() {
+        return KILL;
+    }
+
+    static ExitReason killed() {
+        return KILLED;
+    }
+
+    static ExitReason noproc() {
+        return NOPROC;
+    }
+
+    static ExitReason timeout() {
+        return TIMEOUT;
+    }
+
+    static ExitReason noconnection() {
+        return NOCONNECTION;
+    }
+
+    static ExitReason crash(Throwable error) {
+        return new Crash(error);
+    }
+
+    /** A reason from a term; an {@code ExitReason} is returned as it is, never wrapped. */
+    static ExitReason of(Object term) {
+        return term instanceof ExitReason r ? r : new Other(term);
+    }
+}

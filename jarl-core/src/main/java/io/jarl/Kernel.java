@@ -1,0 +1,154 @@
+package io.jarl;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The node's shared state: the process table, the name registry and the timer service. One per JVM,
+ * like the BEAM's one node per OS process.
+ */
+final class Kernel {
+    static final Kernel NODE = new Kernel();
+
+    final Logger log = LoggerFactory.getLogger("io.jarl");
+    private final Logger crashLog = LoggerFactory.getLogger("io.jarl.crash");
+
+    final ConcurrentHashMap<LocalProcess, Boolean> table = new ConcurrentHashMap<>(1 << 12);
+    final ConcurrentHashMap<String, LocalProcess> names = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Thread.Builder.OfVirtual threads = Thread.ofVirtual();
+
+    private final ConcurrentHashMap<Ref, Timer> timers = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timerService;
+
+    /** The sender of exit signals sent from plain threads: a pid that is never alive ({@code <0.0.0>}). */
+    final LocalProcess outside;
+
+    private Kernel() {
+        outside = new LocalProcess(this, 0, null, true, "outside", null, false);
+        outside.terminate(ExitReason.NORMAL);
+        timerService = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "jarl-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timerService.setRemoveOnCancelPolicy(true);
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    LocalProcess spawn(LocalProcess parent, Runnable body, SpawnOptions opts) {
+        String initialCall = opts.initialCall().orElseGet(() -> describe(body));
+        LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
+        LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
+                opts.trapsExits());
+        p.thread = threads.uncaughtExceptionHandler(p).unstarted(p);
+        table.put(p, Boolean.TRUE);
+        if (opts.name().isPresent()) {
+            try {
+                p.register(opts.name().get());
+            } catch (NameTakenException e) {
+                table.remove(p);
+                throw e;
+            }
+        }
+        if (opts.linked() && !parent.link(p)) {
+            throw new IllegalStateException("unreachable: a new process is alive");
+        }
+        return p;
+    }
+
+    LocalProcess attach(Thread thread) {
+        LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), null, true,
+                "attached thread " + thread.getName(), null, false);
+        p.thread = thread;
+        table.put(p, Boolean.TRUE);
+        return p;
+    }
+
+    private static String describe(Runnable body) {
+        String n = body.getClass().getName();
+        int lambda = n.indexOf("$$Lambda");
+        return (lambda > 0 ? n.substring(0, lambda) + "$lambda" : n) + "/0";
+    }
+
+    LocalProcess local(Pid pid) {
+        return switch (pid) {
+            case LocalProcess p -> p;
+        };
+    }
+
+    Optional<LocalProcess> whereis(String name) {
+        LocalProcess p = names.get(name);
+        return p != null && p.isAlive() ? Optional.of(p) : Optional.empty();
+    }
+
+    void crashReport(LocalProcess p, ExitReason reason, Throwable failure) {
+        if (!crashLog.isErrorEnabled()) {
+            return;
+        }
+        String name = p.registeredName;
+        crashLog.error("crash report: process {}{} exited with reason {}; initial call {}; ancestors {}",
+                p, name == null ? "" : " (" + name + ")", reason, p.initialCall(),
+                p.ancestors == null ? "[]" : p.ancestors.toList(), failure);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** A pending timer: {@code future} is set just after the entry is published. */
+    private static final class Timer {
+        final long due;
+        volatile ScheduledFuture<?> future;
+
+        Timer(long due) {
+            this.due = due;
+        }
+
+        Duration left() {
+            return Duration.ofNanos(Math.max(0, due - System.nanoTime()));
+        }
+    }
+
+    /** Runs {@code action} once after {@code delay} unless cancelled first; one thread serves all timers. */
+    Ref startTimer(Duration delay, Runnable action) {
+        Ref ref = Ref.make();
+        long nanos = Math.max(0, delay.toNanos());
+        Timer timer = new Timer(System.nanoTime() + nanos);
+        timers.put(ref, timer);
+        timer.future = timerService.schedule(() -> {
+            if (timers.remove(ref) != null) {
+                action.run();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+        return ref;
+    }
+
+    /** The time that was left, or empty if the timer already fired, was cancelled, or never existed. */
+    Optional<Duration> cancelTimer(Ref ref) {
+        Timer timer = timers.remove(ref);
+        if (timer == null) {
+            return Optional.empty();
+        }
+        ScheduledFuture<?> f = timer.future;
+        if (f != null) {
+            f.cancel(false);
+        }
+        return Optional.of(timer.left());
+    }
+
+    Optional<Duration> readTimer(Ref ref) {
+        Timer timer = timers.get(ref);
+        return timer == null ? Optional.empty() : Optional.of(timer.left());
+    }
+
+    int activeTimers() {
+        return timers.size();
+    }
+}

@@ -1,0 +1,539 @@
+package io.jarl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/*
+ * Implementation overview.
+ *
+ * A LocalProcess is at once the process control block and its Pid, so a pid held by another
+ * process reaches the mailbox with no table look-up. It is also its thread's body (Runnable) and the
+ * thread's uncaught-exception handler, which is how Jarl.self() finds the current process without a
+ * ThreadLocal or ScopedValue (either would cost ~200 bytes per idle process).
+ *
+ * Mailbox: an intrusive multi-producer single-consumer linked list (Vyukov). Producers swap the tail
+ * and link the old tail to the new node; only the owner reads and unlinks. A node taken out of the
+ * middle is unlinked from its predecessor when it has a successor; a node with no successor yet may be
+ * the one a producer is about to link to, so it is only marked REMOVED and unlinked by a later scan.
+ * A receive scans from the sentinel head in arrival order, so skipped messages keep their order.
+ *
+ * Receive-ref optimisation (OTP's recv_mark): makeRef/monitor remember the tail node at the moment
+ * the reference is made. A receive "since" that reference starts after that node, because no older
+ * message can carry the reference. Any other receive forgets the mark, so the remembered node is
+ * never unlinked while marked and never retains consumed messages.
+ *
+ * Signals: a process ends exactly once (terminate() flips state under the process's lock). Whoever
+ * ends it, its own thread or the thread that delivers a killing exit signal, runs the termination:
+ * the name is freed, then links and monitors are told. A link or monitor signal is delivered only if
+ * the receiving side still holds the link/monitor when it is removed under that side's lock, so an
+ * unlink or demonitor that returned is never followed by a signal from it.
+ */
+final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExceptionHandler {
+
+    static final class Node {
+        Object msg;
+        volatile Node next;
+
+        Node(Object msg) {
+            this.msg = msg;
+        }
+    }
+
+    private static final Object REMOVED = new Object();
+    private static final int ALIVE = 0, DEAD = 1;
+    private static final int RUNNING = 0, PARKED = 1;
+
+    private static final VarHandle TAIL, WAIT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(LocalProcess.class, "tail", Node.class);
+            WAIT = l.findVarHandle(LocalProcess.class, "waitState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Node head = new Node(null);
+    @SuppressWarnings("unused") // accessed through TAIL
+    private volatile Node tail = head;
+    private volatile int waitState;
+    private volatile int state;
+    volatile boolean trapExit;
+    volatile String registeredName;
+
+    final Kernel kernel;
+    private final boolean attached;
+    private final String initialCall;
+    final AncestorList ancestors;
+    private AncestorList childAncestors;
+    private Runnable body;
+    Thread thread;
+    private volatile ExitReason exitReason;
+
+    // Guarded by this.
+    private HashSet<LocalProcess> links;
+    private HashMap<Ref, LocalProcess> monitors;
+    private HashMap<Ref, Watch> monitoredBy;
+
+    // Owner-thread only.
+    private Ref markRef;
+    private Node markNode;
+
+    private record Watch(LocalProcess watcher, Object object) {}
+
+    /** An immutable cons list of ancestors, shared by all children of one parent. */
+    record AncestorList(Pid head, AncestorList tail) {
+        List<Pid> toList() {
+            List<Pid> out = new ArrayList<>();
+            for (AncestorList a = this; a != null; a = a.tail) {
+                out.add(a.head);
+            }
+            return out;
+        }
+    }
+
+    LocalProcess(Kernel kernel, long id, Runnable body, boolean attached, String initialCall, AncestorList ancestors,
+                 boolean trapExit) {
+        super(id);
+        this.kernel = kernel;
+        this.body = body;
+        this.attached = attached;
+        this.initialCall = initialCall;
+        this.ancestors = ancestors;
+        this.trapExit = trapExit;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return state == ALIVE;
+    }
+
+    String initialCall() {
+        return initialCall;
+    }
+
+    ExitReason exitReason() {
+        return exitReason;
+    }
+
+    AncestorList ancestorsForChild() {
+        AncestorList a = childAncestors;
+        if (a == null) {
+            childAncestors = a = new AncestorList(this, ancestors);
+        }
+        return a;
+    }
+
+    /** Throws in the owner's thread if the process has ended. */
+    void ensureAlive() {
+        if (state != ALIVE) {
+            throw new ProcessExitedError(this, exitReason);
+        }
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public void run() {
+        Runnable b = body;
+        body = null;
+        ExitReason reason;
+        Throwable failure = null;
+        try {
+            b.run();
+            reason = ExitReason.NORMAL;
+        } catch (ExitException e) {
+            reason = e.reason();
+            failure = e;
+        } catch (ProcessExitedError e) {
+            reason = null;
+        } catch (Throwable t) {
+            reason = ExitReason.crash(t);
+            failure = t;
+        }
+        if (reason != null && terminate(reason) && reason.isAbnormal()) {
+            kernel.crashReport(this, reason, failure);
+        }
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        // run() catches everything; this is reached only if crash reporting itself failed.
+        kernel.log.error("uncaught failure in the runtime for process {}", this, e);
+    }
+
+    /**
+     * Ends the process with {@code reason} unless it already ended. Frees the name, then tells links
+     * and monitors. Returns whether this call ended it.
+     */
+    boolean terminate(ExitReason reason) {
+        HashSet<LocalProcess> ls;
+        HashMap<Ref, Watch> watchers;
+        HashMap<Ref, LocalProcess> watching;
+        String name;
+        synchronized (this) {
+            if (state != ALIVE) {
+                return false;
+            }
+            exitReason = reason;
+            state = DEAD;
+            ls = links;
+            links = null;
+            watchers = monitoredBy;
+            monitoredBy = null;
+            watching = monitors;
+            monitors = null;
+            name = registeredName;
+        }
+        if (name != null) {
+            kernel.names.remove(name, this);
+        }
+        kernel.table.remove(this);
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            LockSupport.unpark(t);
+            if (!attached) {
+                t.interrupt();
+            }
+        }
+        if (ls != null) {
+            for (LocalProcess p : ls) {
+                p.linkExit(this, reason);
+            }
+        }
+        if (watchers != null) {
+            for (Map.Entry<Ref, Watch> e : watchers.entrySet()) {
+                e.getValue().watcher.monitorDown(e.getKey(), e.getValue().object, reason);
+            }
+        }
+        if (watching != null) {
+            for (Map.Entry<Ref, LocalProcess> e : watching.entrySet()) {
+                e.getValue().removeWatcher(e.getKey());
+            }
+        }
+        head.next = null; // let queued messages go
+        return true;
+    }
+
+    // ---------------------------------------------------------------- mailbox
+
+    /** Enqueues a message. Never blocks; a message to a dead process is dropped. */
+    void deliver(Object msg) {
+        if (state != ALIVE) {
+            return;
+        }
+        Node n = new Node(msg);
+        Node prev = (Node) TAIL.getAndSet(this, n);
+        prev.next = n;
+        if (waitState == PARKED && WAIT.compareAndSet(this, PARKED, RUNNING)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Remembers the current end of the mailbox for {@code ref} (owner only). */
+    void mark(Ref ref) {
+        markRef = ref;
+        markNode = (Node) TAIL.getVolatile(this);
+    }
+
+    /**
+     * Selective receive (owner only). Returns the matcher's result, or {@code null} on timeout.
+     *
+     * @param timeoutNanos negative: wait forever; zero: poll
+     * @param since        a reference made by this process: messages older than it are skipped
+     */
+    <R> R receive(Matcher<R> matcher, long timeoutNanos, Ref since) {
+        ensureAlive();
+        Node prev = head;
+        if (since != null && since == markRef) {
+            prev = markNode;
+        }
+        markRef = null;
+        markNode = null;
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        for (;;) {
+            Node cur = prev.next;
+            if (cur == null) {
+                if (timeoutNanos == 0 || !await(prev, timeoutNanos < 0 ? -1 : deadline)) {
+                    ensureAlive();
+                    return null;
+                }
+                continue;
+            }
+            Object msg = cur.msg;
+            if (msg == REMOVED) {
+                Node next = cur.next;
+                if (next != null) {
+                    prev.next = next;
+                } else {
+                    prev = cur;
+                }
+                continue;
+            }
+            R result = matcher.match(msg);
+            if (result == null) {
+                throw new NullPointerException("a receive matcher returned null for " + msg
+                        + "; return Jarl.skip() to leave a message queued");
+            }
+            if (result != Jarl.SKIP) {
+                take(prev, cur);
+                return result;
+            }
+            prev = cur;
+        }
+    }
+
+    private static void take(Node prev, Node cur) {
+        cur.msg = REMOVED;
+        Node next = cur.next;
+        if (next != null) {
+            prev.next = next;
+        }
+    }
+
+    /**
+     * Waits until {@code last} has a successor. Returns false at the deadline ({@code -1}: none).
+     * Throws if the process ends while waiting.
+     */
+    private boolean await(Node last, long deadline) {
+        for (;;) {
+            ensureAlive();
+            if (last.next != null) {
+                return true;
+            }
+            long left = 0;
+            if (deadline != -1 && (left = deadline - System.nanoTime()) <= 0) {
+                return false;
+            }
+            waitState = PARKED;
+            if (last.next == null && state == ALIVE) {
+                if (deadline == -1) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+            waitState = RUNNING;
+            if (Thread.interrupted()) {
+                ensureAlive();
+                if (attached) {
+                    Thread.currentThread().interrupt();
+                    throw new ExitException(ExitReason.of("interrupted"),
+                            "the thread attached as " + this + " was interrupted while receiving");
+                }
+                // A process's receive is not interruptible: exit signals stop processes.
+            }
+        }
+    }
+
+    /** Removes every queued message the matcher accepts (owner only). */
+    void removeAll(Matcher<?> matcher) {
+        Node prev = head;
+        for (Node cur = prev.next; cur != null; cur = prev.next) {
+            Object msg = cur.msg;
+            if (msg != REMOVED && matcher.match(msg) != Jarl.SKIP) {
+                take(prev, cur);
+                if (prev.next == cur) { // not unlinked: it is the last node
+                    return;
+                }
+            } else {
+                prev = cur;
+            }
+        }
+    }
+
+    int queueLength() {
+        int n = 0;
+        for (Node cur = head.next; cur != null; cur = cur.next) {
+            if (cur.msg != REMOVED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean isWaiting() {
+        return waitState == PARKED;
+    }
+
+    // ---------------------------------------------------------------- links and exit signals
+
+    /** Links this process (the caller) and {@code other}. Returns false if {@code other} is not alive. */
+    boolean link(LocalProcess other) {
+        if (other == this) {
+            return true;
+        }
+        LocalProcess first = id < other.id ? this : other, second = first == this ? other : this;
+        synchronized (first) {
+            synchronized (second) {
+                if (other.state != ALIVE) {
+                    return false;
+                }
+                ensureAlive();
+                if (links == null) {
+                    links = new HashSet<>(4);
+                }
+                if (other.links == null) {
+                    other.links = new HashSet<>(4);
+                }
+                links.add(other);
+                other.links.add(this);
+                return true;
+            }
+        }
+    }
+
+    void unlink(LocalProcess other) {
+        LocalProcess first = id < other.id ? this : other, second = first == this ? other : this;
+        synchronized (first) {
+            synchronized (second) {
+                if (links != null) {
+                    links.remove(other);
+                }
+                if (other.links != null) {
+                    other.links.remove(this);
+                }
+            }
+        }
+    }
+
+    /** A linked process ended: deliver its exit signal if the link still stands. */
+    private void linkExit(LocalProcess from, ExitReason reason) {
+        synchronized (this) {
+            if (state != ALIVE || links == null || !links.remove(from)) {
+                return;
+            }
+        }
+        exitSignal(from, reason, true);
+    }
+
+    /** An exit signal from {@code from} arrives (OTP: the receiving side of exit/2 and of links). */
+    void exitSignal(Pid from, ExitReason reason, boolean fromLink) {
+        if (state != ALIVE) {
+            return;
+        }
+        if (reason instanceof ExitReason.Kill && !fromLink) {
+            terminate(ExitReason.KILLED);
+        } else if (trapExit) {
+            deliver(new Exit(from, reason));
+        } else if (!(reason instanceof ExitReason.Normal) || from == this) {
+            terminate(reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- monitors
+
+    /** Adds a monitor of {@code target} by this process. Returns false if the target is not alive. */
+    boolean monitor(Ref ref, LocalProcess target, Object object) {
+        synchronized (target) {
+            if (target.state != ALIVE) {
+                return false;
+            }
+            if (target.monitoredBy == null) {
+                target.monitoredBy = new HashMap<>(4);
+            }
+            target.monitoredBy.put(ref, new Watch(this, object));
+        }
+        synchronized (this) {
+            if (state == ALIVE) {
+                if (monitors == null) {
+                    monitors = new HashMap<>(4);
+                }
+                monitors.put(ref, target);
+                return true;
+            }
+        }
+        target.removeWatcher(ref);
+        ensureAlive();
+        return true;
+    }
+
+    /** Removes a monitor this process holds. Returns whether it was still active. */
+    boolean demonitor(Ref ref) {
+        LocalProcess target;
+        synchronized (this) {
+            target = monitors == null ? null : monitors.remove(ref);
+        }
+        if (target == null) {
+            return false;
+        }
+        target.removeWatcher(ref);
+        return true;
+    }
+
+    private synchronized void removeWatcher(Ref ref) {
+        if (monitoredBy != null) {
+            monitoredBy.remove(ref);
+        }
+    }
+
+    private void monitorDown(Ref ref, Object object, ExitReason reason) {
+        synchronized (this) {
+            if (state != ALIVE || monitors == null || monitors.remove(ref) == null) {
+                return;
+            }
+        }
+        deliver(new Down(ref, object, reason));
+    }
+
+    // ---------------------------------------------------------------- names and introspection
+
+    void register(String name) {
+        synchronized (this) {
+            if (state != ALIVE) {
+                throw new NameTakenException(name, "cannot register '" + name + "': " + this + " is not alive");
+            }
+            if (registeredName != null) {
+                throw new NameTakenException(name, "cannot register '" + name + "': " + this
+                        + " is already registered as '" + registeredName + "'");
+            }
+            LocalProcess owner = kernel.names.putIfAbsent(name, this);
+            if (owner != null) {
+                throw new NameTakenException(name, "cannot register '" + name + "': the name belongs to " + owner);
+            }
+            registeredName = name;
+        }
+    }
+
+    synchronized boolean unregister(String name) {
+        if (!name.equals(registeredName)) {
+            return false;
+        }
+        registeredName = null;
+        kernel.names.remove(name, this);
+        return true;
+    }
+
+    Optional<ProcessInfo> info() {
+        List<Pid> linked, watching, watchedBy;
+        synchronized (this) {
+            if (state != ALIVE) {
+                return Optional.empty();
+            }
+            linked = links == null ? List.of() : List.copyOf(links);
+            watching = monitors == null ? List.of() : List.copyOf(new HashSet<>(monitors.values()));
+            watchedBy = new ArrayList<>();
+            if (monitoredBy != null) {
+                for (Watch w : monitoredBy.values()) {
+                    if (!watchedBy.contains(w.watcher)) {
+                        watchedBy.add(w.watcher);
+                    }
+                }
+            }
+        }
+        Thread t = thread;
+        List<StackTraceElement> stack = t == null ? List.of() : List.of(t.getStackTrace());
+        return Optional.of(new ProcessInfo(this, isWaiting() ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING,
+                queueLength(), linked, watching, List.copyOf(watchedBy), Optional.ofNullable(registeredName),
+                trapExit, initialCall, ancestors == null ? List.of() : ancestors.toList(), stack));
+    }
+}

@@ -1,0 +1,50 @@
+package io.jarl;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to start a process (OTP: the options of {@code spawn_opt/2} and {@code proc_lib}).
+ *
+ * <p>Immutable; each method returns a changed copy. {@code SpawnOptions.defaults().link().register("db")}
+ * starts a process linked to the caller and registered as {@code db} before its body runs, so the
+ * name is usable as soon as {@code spawn} returns.
+ *
+ * @param linked      link the new process to the caller (the caller must be a process)
+ * @param trapsExits  the new process traps exits from its first instruction
+ * @param name        a name to register the process under, atomically with its creation
+ * @param initialCall what {@link ProcessInfo#initialCall()} reports, e.g. {@code "Chat.room/1"}
+ */
+public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> name, Optional<String> initialCall) {
+    public SpawnOptions {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(initialCall, "initialCall");
+    }
+
+    private static final SpawnOptions DEFAULTS = new SpawnOptions(false, false, Optional.empty(), Optional.empty());
+
+    /** No link, not trapping exits, no name. */
+    public static SpawnOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Link the new process to the caller (OTP: the {@code link} option). */
+    public SpawnOptions link() {
+        return new SpawnOptions(true, trapsExits, name, initialCall);
+    }
+
+    /** The new process traps exits before its body runs. */
+    public SpawnOptions trapExit() {
+        return new SpawnOptions(linked, true, name, initialCall);
+    }
+
+    /** Register the new process under {@code name} before its body runs. */
+    public SpawnOptions register(String name) {
+        return new SpawnOptions(linked, trapsExits, Optional.of(Objects.requireNonNull(name, "name")), initialCall);
+    }
+
+    /** What {@link ProcessInfo#initialCall()} and crash reports call the process's function. */
+    public SpawnOptions initialCall(String initialCall) {
+        return new SpawnOptions(linked, trapsExits, name, Optional.of(Objects.requireNonNull(initialCall, "initialCall")));
+    }
+}
