@@ -55,13 +55,6 @@ import java.util.function.Predicate;
  * react to {@link Thread#interrupt()}; exit signals are how processes are stopped.
  */
 public final class Jarl {
-    static final Object SKIP = new Object() {
-        @Override
-        public String toString() {
-            return "skip";
-        }
-    };
-
     private static final Kernel K = Kernel.NODE;
     private static final ThreadLocal<LocalProcess> ATTACHED = new ThreadLocal<>();
 
@@ -178,10 +171,12 @@ public final class Jarl {
         send(to, message);
     }
 
-    /** The value a {@link Matcher} returns to leave a message in the mailbox. */
-    @SuppressWarnings("unchecked")
+    /**
+     * What a {@link Matcher} returns to leave a message in the mailbox: {@code null}, spelled so that
+     * a {@code switch} reads as a receive ({@code default -> skip()}).
+     */
     public static <R> R skip() {
-        return (R) SKIP;
+        return null;
     }
 
     /** Takes the oldest message, waiting as long as it takes. */
@@ -263,7 +258,7 @@ public final class Jarl {
      * matches nothing). Messages stay queued; an exit signal ends the sleep at once.
      */
     public static void sleep(Duration duration) {
-        current().receive(m -> SKIP, nanos(duration), null);
+        current().receive(m -> null, nanos(duration), null);
     }
 
     private static <T> Matcher<T> ofType(Class<T> type) {
@@ -273,7 +268,7 @@ public final class Jarl {
 
     private static Matcher<Object> accepting(Predicate<Object> test) {
         Objects.requireNonNull(test, "test");
-        return m -> test.test(m) ? m : SKIP;
+        return m -> test.test(m) ? m : null;
     }
 
     private static long nanos(Duration timeout) {
@@ -414,7 +409,7 @@ public final class Jarl {
         LocalProcess me = current();
         boolean active = me.demonitor(Objects.requireNonNull(ref, "ref"));
         if (flush) {
-            me.removeAll(m -> m instanceof Down d && d.ref().equals(ref) ? m : SKIP);
+            me.removeAll(m -> m instanceof Down d && d.ref().equals(ref) ? m : null);
         }
         return active;
     }

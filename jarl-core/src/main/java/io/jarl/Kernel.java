@@ -45,7 +45,7 @@ final class Kernel {
     // ---------------------------------------------------------------- processes
 
     LocalProcess spawn(LocalProcess parent, Runnable body, SpawnOptions opts) {
-        String initialCall = opts.initialCall().orElseGet(() -> describe(body));
+        Object initialCall = opts.initialCall().isPresent() ? opts.initialCall().get() : body.getClass();
         LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
         LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
                 opts.trapsExits());
@@ -71,12 +71,6 @@ final class Kernel {
         p.thread = thread;
         table.put(p, Boolean.TRUE);
         return p;
-    }
-
-    private static String describe(Runnable body) {
-        String n = body.getClass().getName();
-        int lambda = n.indexOf("$$Lambda");
-        return (lambda > 0 ? n.substring(0, lambda) + "$lambda" : n) + "/0";
     }
 
     LocalProcess local(Pid pid) {

@@ -3,11 +3,11 @@ package io.jarl;
 /**
  * Selects a message in a selective receive and turns it into a result.
  *
- * <p>A matcher is called on each queued message in arrival order until it returns something other
- * than {@link Jarl#skip()}; that message is taken out of the mailbox and the result is returned by
- * {@link Jarl#receive(Matcher)}. Skipped messages stay queued in their order. A matcher must not
- * have side effects: it may see a message several times, in several receives. Returning
- * {@code null} is an error ({@link NullPointerException}).
+ * <p>A matcher is called on each queued message in arrival order until it returns a result other
+ * than {@code null}; that message is taken out of the mailbox and the result is returned by
+ * {@link Jarl#receive(Matcher)}. A matcher returns {@link Jarl#skip()} (which is {@code null}) to
+ * leave a message queued; skipped messages keep their order. A matcher must not have side effects:
+ * it may see a message several times, in several receives.
  *
  * {@snippet :
  * String reply = Jarl.receive(msg -> switch (msg) {
@@ -20,6 +20,6 @@ package io.jarl;
  */
 @FunctionalInterface
 public interface Matcher<R> {
-    /** The result for {@code message}, or {@link Jarl#skip()} to leave it in the mailbox. */
+    /** The result for {@code message}, or {@link Jarl#skip()} ({@code null}) to leave it in the mailbox. */
     R match(Object message);
 }
