@@ -368,11 +368,11 @@ public final class Jarl {
     public static Ref monitor(Pid pid) {
         LocalProcess me = current();
         Ref ref = Ref.make();
+        me.mark(ref); // before a noproc Down is queued, so a receive since ref sees it
         LocalProcess target = K.local(pid);
         if (!me.monitor(ref, target, target)) {
             me.deliver(new Down(ref, pid, ExitReason.NOPROC));
         }
-        me.mark(ref);
         return ref;
     }
 
@@ -385,11 +385,11 @@ public final class Jarl {
         Objects.requireNonNull(name, "name");
         LocalProcess me = current();
         Ref ref = Ref.make();
+        me.mark(ref);
         Optional<LocalProcess> target = K.whereis(name);
         if (target.isEmpty() || !me.monitor(ref, target.get(), name)) {
             me.deliver(new Down(ref, name, ExitReason.NOPROC));
         }
-        me.mark(ref);
         return ref;
     }
 

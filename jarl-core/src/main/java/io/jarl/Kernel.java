@@ -23,7 +23,6 @@ final class Kernel {
     final ConcurrentHashMap<LocalProcess, Boolean> table = new ConcurrentHashMap<>(1 << 12);
     final ConcurrentHashMap<String, LocalProcess> names = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final Thread.Builder.OfVirtual threads = Thread.ofVirtual();
 
     private final ConcurrentHashMap<Ref, Timer> timers = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timerService;
@@ -49,7 +48,8 @@ final class Kernel {
         LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
         LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
                 opts.trapsExits());
-        p.thread = threads.uncaughtExceptionHandler(p).unstarted(p);
+        // A builder per process: builders are not thread-safe, and the handler is how self() finds p.
+        p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
         table.put(p, Boolean.TRUE);
         if (opts.name().isPresent()) {
             try {
@@ -59,8 +59,13 @@ final class Kernel {
                 throw e;
             }
         }
-        if (opts.linked() && !parent.link(p)) {
-            throw new IllegalStateException("unreachable: a new process is alive");
+        if (opts.linked()) {
+            try {
+                parent.link(p); // p is alive: only the parent's own death can stop this
+            } catch (RuntimeException | Error e) {
+                p.terminate(ExitReason.KILLED);
+                throw e;
+            }
         }
         return p;
     }
@@ -84,14 +89,15 @@ final class Kernel {
         return p != null && p.isAlive() ? Optional.of(p) : Optional.empty();
     }
 
-    void crashReport(LocalProcess p, ExitReason reason, Throwable failure) {
+    void crashReport(LocalProcess p, ExitReason reason, Throwable failure, int queued) {
         if (!crashLog.isErrorEnabled()) {
             return;
         }
         String name = p.registeredName;
-        crashLog.error("crash report: process {}{} exited with reason {}; initial call {}; ancestors {}",
+        crashLog.error("crash report: process {}{} exited with reason {}; initial call {}; ancestors {};"
+                        + " message queue length {}",
                 p, name == null ? "" : " (" + name + ")", reason, p.initialCall(),
-                p.ancestors == null ? "[]" : p.ancestors.toList(), failure);
+                p.ancestors == null ? "[]" : p.ancestors.toList(), queued, failure);
     }
 
     // ---------------------------------------------------------------- timers

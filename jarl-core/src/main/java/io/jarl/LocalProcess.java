@@ -153,6 +153,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     public void run() {
         Runnable b = body;
         body = null;
+        if (state != ALIVE) {
+            return; // killed between spawn and start
+        }
         ExitReason reason;
         Throwable failure = null;
         try {
@@ -167,8 +170,11 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             reason = ExitReason.crash(t);
             failure = t;
         }
-        if (reason != null && terminate(reason) && reason.isAbnormal()) {
-            kernel.crashReport(this, reason, failure);
+        if (reason != null) {
+            int queued = reason.isAbnormal() ? queueLength() : 0;
+            if (terminate(reason) && reason.isAbnormal()) {
+                kernel.crashReport(this, reason, failure, queued);
+            }
         }
     }
 
