@@ -2,6 +2,7 @@ package io.jarl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,6 +86,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private HashSet<LocalProcess> links;
     private HashMap<Ref, LocalProcess> monitors;
     private HashMap<Ref, Watch> monitoredBy;
+    private Object aliases; // null, one Ref, or a HashSet<Ref>
 
     // Owner-thread only.
     private Ref markRef;
@@ -184,26 +186,39 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         kernel.log.error("uncaught failure in the runtime for process {}", this, e);
     }
 
+    /** What a process that just ended must still tell others: its links, watchers and monitors. */
+    private record Death(LocalProcess process, ExitReason reason, HashSet<LocalProcess> links,
+                         HashMap<Ref, Watch> watchers, HashMap<Ref, LocalProcess> watching) {}
+
     /**
-     * Ends the process with {@code reason} unless it already ended. Frees the name, then tells links
-     * and monitors. Returns whether this call ended it.
+     * Ends the process with {@code reason} unless it already ended, then tells its links and
+     * monitors, and so on along every link that this ends in turn. Returns whether this call ended it.
      */
     boolean terminate(ExitReason reason) {
-        HashSet<LocalProcess> ls;
-        HashMap<Ref, Watch> watchers;
-        HashMap<Ref, LocalProcess> watching;
+        Death death = die(reason);
+        if (death == null) {
+            return false;
+        }
+        propagate(death);
+        return true;
+    }
+
+    /**
+     * Flips the process to dead, frees its name, drops it from the table and wakes its thread.
+     * Returns what must still be told, or null if it was already dead.
+     */
+    private Death die(ExitReason reason) {
+        Death death;
         String name;
         synchronized (this) {
             if (state != ALIVE) {
-                return false;
+                return null;
             }
             exitReason = reason;
             state = DEAD;
-            ls = links;
+            death = new Death(this, reason, links, monitoredBy, monitors);
             links = null;
-            watchers = monitoredBy;
             monitoredBy = null;
-            watching = monitors;
             monitors = null;
             name = registeredName;
         }
@@ -218,23 +233,40 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 t.interrupt();
             }
         }
-        if (ls != null) {
-            for (LocalProcess p : ls) {
-                p.linkExit(this, reason);
-            }
-        }
-        if (watchers != null) {
-            for (Map.Entry<Ref, Watch> e : watchers.entrySet()) {
-                e.getValue().watcher.monitorDown(e.getKey(), e.getValue().object, reason);
-            }
-        }
-        if (watching != null) {
-            for (Map.Entry<Ref, LocalProcess> e : watching.entrySet()) {
-                e.getValue().removeWatcher(e.getKey());
-            }
-        }
         head.next = null; // let queued messages go
-        return true;
+        return death;
+    }
+
+    /**
+     * Delivers the exit signals and Down messages of a death, and of every death they cause, with a
+     * work list rather than recursion: a chain of a million linked processes must not overflow the
+     * stack of the thread that killed its first link.
+     */
+    private static void propagate(Death first) {
+        ArrayDeque<Death> more = null;
+        for (Death d = first; d != null; d = more == null ? null : more.poll()) {
+            if (d.links != null) {
+                for (LocalProcess p : d.links) {
+                    Death next = p.linkExit(d.process, d.reason);
+                    if (next != null) {
+                        if (more == null) {
+                            more = new ArrayDeque<>();
+                        }
+                        more.add(next);
+                    }
+                }
+            }
+            if (d.watchers != null) {
+                for (Map.Entry<Ref, Watch> e : d.watchers.entrySet()) {
+                    e.getValue().watcher.monitorDown(e.getKey(), e.getValue().object, d.reason);
+                }
+            }
+            if (d.watching != null) {
+                for (Map.Entry<Ref, LocalProcess> e : d.watching.entrySet()) {
+                    e.getValue().removeWatcher(e.getKey());
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- mailbox
@@ -423,28 +455,37 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
-    /** A linked process ended: deliver its exit signal if the link still stands. */
-    private void linkExit(LocalProcess from, ExitReason reason) {
+    /** A linked process ended: its exit signal arrives if the link still stands. */
+    private Death linkExit(LocalProcess from, ExitReason reason) {
         synchronized (this) {
             if (state != ALIVE || links == null || !links.remove(from)) {
-                return;
+                return null;
             }
         }
-        exitSignal(from, reason, true);
+        return signal(from, reason, true);
     }
 
     /** An exit signal from {@code from} arrives (OTP: the receiving side of exit/2 and of links). */
     void exitSignal(Pid from, ExitReason reason, boolean fromLink) {
+        Death death = signal(from, reason, fromLink);
+        if (death != null) {
+            propagate(death);
+        }
+    }
+
+    /** Applies an exit signal; returns the resulting death, if it kills this process. */
+    private Death signal(Pid from, ExitReason reason, boolean fromLink) {
         if (state != ALIVE) {
-            return;
+            return null;
         }
         if (reason instanceof ExitReason.Kill && !fromLink) {
-            terminate(ExitReason.KILLED);
+            return die(ExitReason.KILLED);
         } else if (trapExit) {
             deliver(new Exit(from, reason));
         } else if (!(reason instanceof ExitReason.Normal) || from == this) {
-            terminate(reason);
+            return die(reason);
         }
+        return null;
     }
 
     // ---------------------------------------------------------------- monitors
@@ -500,6 +541,41 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
         }
         deliver(new Down(ref, object, reason));
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    synchronized void activateAlias(Ref alias) {
+        if (aliases == null) {
+            aliases = alias;
+        } else if (aliases instanceof HashSet<?> set) {
+            @SuppressWarnings("unchecked")
+            HashSet<Ref> refs = (HashSet<Ref>) set;
+            refs.add(alias);
+        } else {
+            HashSet<Ref> refs = new HashSet<>(4);
+            refs.add((Ref) aliases);
+            refs.add(alias);
+            aliases = refs;
+        }
+    }
+
+    synchronized boolean deactivateAlias(Ref alias) {
+        if (aliases == alias) {
+            aliases = null;
+            return true;
+        }
+        return aliases instanceof HashSet<?> set && set.remove(alias);
+    }
+
+    /**
+     * Delivers a message sent to one of this process's aliases, if the alias is active. The check and
+     * the enqueue happen under the lock, so nothing sent to an alias arrives after it was deactivated.
+     */
+    synchronized void deliverToAlias(Ref alias, Object msg) {
+        if (aliases == alias || (aliases instanceof HashSet<?> set && set.contains(alias))) {
+            deliver(msg);
+        }
     }
 
     // ---------------------------------------------------------------- names and introspection

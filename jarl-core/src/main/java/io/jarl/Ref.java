@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each call of {@link Jarl#makeRef()}, {@link Jarl#monitor(Pid)} and
  * {@link Jarl#sendAfter(Pid, Object, java.time.Duration)} returns a reference equal to no other.
+ * A reference made by {@link Jarl#alias()} is also an address: messages sent to it reach the process
+ * that made it while the alias is active.
  * References tag requests and replies, monitors and timers. They print like Erlang's:
  * {@code #Ref<0.0.0.42>}.
  */
@@ -14,13 +16,20 @@ public final class Ref {
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private final long id;
+    /** The process this reference is an alias of ({@link Jarl#alias()}), or null. */
+    final transient LocalProcess aliasOf;
 
-    private Ref(long id) {
+    private Ref(long id, LocalProcess aliasOf) {
         this.id = id;
+        this.aliasOf = aliasOf;
     }
 
     static Ref make() {
-        return new Ref(COUNTER.incrementAndGet());
+        return new Ref(COUNTER.incrementAndGet(), null);
+    }
+
+    static Ref alias(LocalProcess owner) {
+        return new Ref(COUNTER.incrementAndGet(), owner);
     }
 
     @Override
