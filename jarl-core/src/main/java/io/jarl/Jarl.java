@@ -276,15 +276,7 @@ public final class Jarl {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
-        return timeout.isZero() ? 0 : Math.max(1, saturatedNanos(timeout));
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 2;
-        }
+        return timeout.isZero() ? 0 : Math.max(1, Kernel.saturatedNanos(timeout));
     }
 
     // ---------------------------------------------------------------- links and exits
@@ -408,7 +400,7 @@ public final class Jarl {
     public static boolean demonitor(Ref ref, boolean flush) {
         LocalProcess me = current();
         boolean active = me.demonitor(Objects.requireNonNull(ref, "ref"));
-        if (flush) {
+        if (flush && !active) { // an active monitor has no Down queued: no need to scan the mailbox
             me.removeAll(m -> m instanceof Down d && d.ref().equals(ref) ? m : null);
         }
         return active;
@@ -472,13 +464,13 @@ public final class Jarl {
 
     /**
      * Sends {@code message} to {@code to} after {@code delay} (OTP: {@code erlang:send_after/3}).
-     * Returns the timer's reference for {@link #cancelTimer(Ref)}. A timer to a dead process does
-     * nothing. All timers share one thread.
+     * Returns the timer's reference for {@link #cancelTimer(Ref)}. The timer is cancelled when
+     * {@code to} ends, and never started if it is already dead. All timers share one thread.
      */
     public static Ref sendAfter(Pid to, Object message, Duration delay) {
         Objects.requireNonNull(message, "message");
         LocalProcess target = K.local(to);
-        return K.startTimer(delay, () -> target.deliver(message));
+        return K.startTimer(delay, target, () -> target.deliver(message));
     }
 
     /**
@@ -488,7 +480,7 @@ public final class Jarl {
     public static Ref sendAfter(String name, Object message, Duration delay) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(message, "message");
-        return K.startTimer(delay, () -> K.whereis(name).ifPresent(p -> p.deliver(message)));
+        return K.startTimer(delay, null, () -> K.whereis(name).ifPresent(p -> p.deliver(message)));
     }
 
     /**
@@ -500,7 +492,7 @@ public final class Jarl {
         LocalProcess target = K.local(pid);
         LocalProcess me = liveCurrentOrNull();
         Pid from = me == null ? K.outside : me;
-        return K.startTimer(delay, () -> target.exitSignal(from, reason, false));
+        return K.startTimer(delay, null, () -> target.exitSignal(from, reason, false));
     }
 
     /**

@@ -105,10 +105,12 @@ final class Kernel {
     /** A pending timer: {@code future} is set just after the entry is published. */
     private static final class Timer {
         final long due;
+        final LocalProcess owner;
         volatile ScheduledFuture<?> future;
 
-        Timer(long due) {
+        Timer(long due, LocalProcess owner) {
             this.due = due;
+            this.owner = owner;
         }
 
         Duration left() {
@@ -116,18 +118,38 @@ final class Kernel {
         }
     }
 
-    /** Runs {@code action} once after {@code delay} unless cancelled first; one thread serves all timers. */
-    Ref startTimer(Duration delay, Runnable action) {
+    /**
+     * Runs {@code action} once after {@code delay} unless cancelled first; one thread serves all
+     * timers. With an {@code owner}, the timer is cancelled when that process ends, and not started
+     * if it has already ended (OTP: a send_after to a pid).
+     */
+    Ref startTimer(Duration delay, LocalProcess owner, Runnable action) {
         Ref ref = Ref.make();
-        long nanos = Math.max(0, delay.toNanos());
-        Timer timer = new Timer(System.nanoTime() + nanos);
+        long nanos = Math.max(0, saturatedNanos(delay));
+        Timer timer = new Timer(System.nanoTime() + nanos, owner);
         timers.put(ref, timer);
+        if (owner != null && !owner.addTimer(ref)) {
+            timers.remove(ref);
+            return ref;
+        }
         timer.future = timerService.schedule(() -> {
             if (timers.remove(ref) != null) {
+                if (owner != null) {
+                    owner.removeTimer(ref);
+                }
                 action.run();
             }
         }, nanos, TimeUnit.NANOSECONDS);
         return ref;
+    }
+
+    /** {@code d} in nanoseconds, or about 73 years if it does not fit. */
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 4;
+        }
     }
 
     /** The time that was left, or empty if the timer already fired, was cancelled, or never existed. */
@@ -135,6 +157,9 @@ final class Kernel {
         Timer timer = timers.remove(ref);
         if (timer == null) {
             return Optional.empty();
+        }
+        if (timer.owner != null) {
+            timer.owner.removeTimer(ref);
         }
         ScheduledFuture<?> f = timer.future;
         if (f != null) {

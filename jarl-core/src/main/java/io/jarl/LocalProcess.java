@@ -86,7 +86,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private HashSet<LocalProcess> links;
     private HashMap<Ref, LocalProcess> monitors;
     private HashMap<Ref, Watch> monitoredBy;
-    private Object aliases; // null, one Ref, or a HashSet<Ref>
+    private Object aliases; // a RefSet
+    private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
 
     // Owner-thread only.
     private Ref markRef;
@@ -210,6 +211,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Death die(ExitReason reason) {
         Death death;
         String name;
+        Object pendingTimers;
         synchronized (this) {
             if (state != ALIVE) {
                 return null;
@@ -221,7 +223,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             monitoredBy = null;
             monitors = null;
             name = registeredName;
+            pendingTimers = timers;
+            timers = null;
         }
+        RefSet.forEach(pendingTimers, kernel::cancelTimer); // OTP: a timer to a pid dies with it
         if (name != null) {
             kernel.names.remove(name, this);
         }
@@ -456,11 +461,11 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     /** A linked process ended: its exit signal arrives if the link still stands. */
-    private Death linkExit(LocalProcess from, ExitReason reason) {
-        synchronized (this) {
-            if (state != ALIVE || links == null || !links.remove(from)) {
-                return null;
-            }
+    private synchronized Death linkExit(LocalProcess from, ExitReason reason) {
+        // The signal takes effect under the lock (die() takes no other process's lock), so an unlink
+        // that returned is never followed by this link's signal. Its deaths propagate outside.
+        if (state != ALIVE || links == null || !links.remove(from)) {
+            return null;
         }
         return signal(from, reason, true);
     }
@@ -492,27 +497,29 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** Adds a monitor of {@code target} by this process. Returns false if the target is not alive. */
     boolean monitor(Ref ref, LocalProcess target, Object object) {
-        synchronized (target) {
-            if (target.state != ALIVE) {
-                return false;
-            }
-            if (target.monitoredBy == null) {
-                target.monitoredBy = new HashMap<>(4);
-            }
-            target.monitoredBy.put(ref, new Watch(this, object));
-        }
+        // The watcher's side first: once the target knows of the watch, its death looks for it here.
         synchronized (this) {
-            if (state == ALIVE) {
-                if (monitors == null) {
-                    monitors = new HashMap<>(4);
+            ensureAlive();
+            if (monitors == null) {
+                monitors = new HashMap<>(4);
+            }
+            monitors.put(ref, target);
+        }
+        synchronized (target) {
+            if (target.state == ALIVE) {
+                if (target.monitoredBy == null) {
+                    target.monitoredBy = new HashMap<>(4);
                 }
-                monitors.put(ref, target);
+                target.monitoredBy.put(ref, new Watch(this, object));
                 return true;
             }
         }
-        target.removeWatcher(ref);
-        ensureAlive();
-        return true;
+        synchronized (this) {
+            if (monitors != null) {
+                monitors.remove(ref);
+            }
+        }
+        return false;
     }
 
     /** Removes a monitor this process holds. Returns whether it was still active. */
@@ -534,38 +541,23 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
-    private void monitorDown(Ref ref, Object object, ExitReason reason) {
-        synchronized (this) {
-            if (state != ALIVE || monitors == null || monitors.remove(ref) == null) {
-                return;
-            }
+    /** The monitored process ended. Under the lock, so a demonitor that returned sees no Down after. */
+    private synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
+        if (state == ALIVE && monitors != null && monitors.remove(ref) != null) {
+            deliver(new Down(ref, object, reason));
         }
-        deliver(new Down(ref, object, reason));
     }
 
     // ---------------------------------------------------------------- aliases
 
     synchronized void activateAlias(Ref alias) {
-        if (aliases == null) {
-            aliases = alias;
-        } else if (aliases instanceof HashSet<?> set) {
-            @SuppressWarnings("unchecked")
-            HashSet<Ref> refs = (HashSet<Ref>) set;
-            refs.add(alias);
-        } else {
-            HashSet<Ref> refs = new HashSet<>(4);
-            refs.add((Ref) aliases);
-            refs.add(alias);
-            aliases = refs;
-        }
+        aliases = RefSet.add(aliases, alias);
     }
 
     synchronized boolean deactivateAlias(Ref alias) {
-        if (aliases == alias) {
-            aliases = null;
-            return true;
-        }
-        return aliases instanceof HashSet<?> set && set.remove(alias);
+        boolean had = RefSet.contains(aliases, alias);
+        aliases = RefSet.remove(aliases, alias);
+        return had;
     }
 
     /**
@@ -573,9 +565,24 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
      * the enqueue happen under the lock, so nothing sent to an alias arrives after it was deactivated.
      */
     synchronized void deliverToAlias(Ref alias, Object msg) {
-        if (aliases == alias || (aliases instanceof HashSet<?> set && set.contains(alias))) {
+        if (RefSet.contains(aliases, alias)) {
             deliver(msg);
         }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Records a timer that sends to this process; false if the process is not alive. */
+    synchronized boolean addTimer(Ref timer) {
+        if (state != ALIVE) {
+            return false;
+        }
+        timers = RefSet.add(timers, timer);
+        return true;
+    }
+
+    synchronized void removeTimer(Ref timer) {
+        timers = RefSet.remove(timers, timer);
     }
 
     // ---------------------------------------------------------------- names and introspection
@@ -590,6 +597,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                         + " is already registered as '" + registeredName + "'");
             }
             LocalProcess owner = kernel.names.putIfAbsent(name, this);
+            if (owner != null && !owner.isAlive() && kernel.names.replace(name, owner, this)) {
+                owner = null; // the owner died and its termination has not freed the name yet
+            }
             if (owner != null) {
                 throw new NameTakenException(name, "cannot register '" + name + "': the name belongs to " + owner);
             }
