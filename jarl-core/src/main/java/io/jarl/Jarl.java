@@ -161,6 +161,19 @@ public final class Jarl {
     }
 
     /**
+     * Sends {@code message} to an address: a pid (never fails) or a registered name (fails if
+     * nobody has it).
+     *
+     * @throws NoSuchNameException if {@code to} is a name no process has (OTP: {@code badarg})
+     */
+    public static void send(Address to, Object message) {
+        switch (Objects.requireNonNull(to, "to")) {
+            case Pid pid -> send(pid, message);
+            case Name name -> send(name.value(), message);
+        }
+    }
+
+    /**
      * Sends {@code message} to the process registered as {@code name}.
      *
      * @throws NoSuchNameException if no process has that name (OTP: {@code badarg})
@@ -169,6 +182,44 @@ public final class Jarl {
         Objects.requireNonNull(message, "message");
         LocalProcess to = K.whereis(name).orElseThrow(() -> new NoSuchNameException(name));
         send(to, message);
+    }
+
+    /**
+     * Sends {@code message} to the process whose alias {@code alias} is (OTP: {@code Alias ! Message}).
+     * Delivered only while the alias is active; otherwise, or if {@code alias} is not an alias, the
+     * message is dropped. Never blocks or fails.
+     */
+    public static void send(Ref alias, Object message) {
+        Objects.requireNonNull(alias, "alias");
+        Objects.requireNonNull(message, "message");
+        LocalProcess owner = alias.aliasOf;
+        if (owner != null) {
+            owner.deliverToAlias(alias, message);
+        }
+    }
+
+    /**
+     * Makes an alias for the calling process (OTP: {@code alias/0}): a reference that works as an
+     * address until {@link #unalias(Ref)}. A request that carries an alias for its reply lets the
+     * requester stop the reply from arriving once it has given up (timed out). Like
+     * {@link #makeRef()}, it marks the mailbox for {@link #receive(Ref, Matcher, Duration)}.
+     */
+    public static Ref alias() {
+        LocalProcess me = current();
+        Ref alias = Ref.alias(me);
+        me.mark(alias);
+        me.activateAlias(alias);
+        return alias;
+    }
+
+    /**
+     * Deactivates an alias of the calling process (OTP: {@code unalias/1}); after it returns nothing
+     * sent to the alias arrives. Returns whether it was active.
+     */
+    public static boolean unalias(Ref alias) {
+        Objects.requireNonNull(alias, "alias");
+        LocalProcess me = current();
+        return alias.aliasOf == me && me.deactivateAlias(alias);
     }
 
     /**

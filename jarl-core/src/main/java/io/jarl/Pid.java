@@ -10,7 +10,7 @@ package io.jarl;
  * <p>Pids are obtained from {@link Jarl#spawn(Runnable)}, {@link Jarl#self()} and messages; they
  * cannot be constructed directly.
  */
-public abstract sealed class Pid implements Comparable<Pid> permits LocalProcess {
+public abstract sealed class Pid implements Address, Comparable<Pid> permits LocalProcess {
 
     /** The node-local number of the process: its position in the order processes were created. */
     final long id;
@@ -21,6 +21,12 @@ public abstract sealed class Pid implements Comparable<Pid> permits LocalProcess
 
     /** Whether the process this pid names is still alive (OTP: {@code is_process_alive/1}). */
     public abstract boolean isAlive();
+
+    /** This pid, if its process is alive. */
+    @Override
+    public final java.util.Optional<Pid> resolve() {
+        return isAlive() ? java.util.Optional.of(this) : java.util.Optional.empty();
+    }
 
     @Override
     public final boolean equals(Object other) {
