@@ -8,4 +8,5 @@ module io.jarl.core {
     requires org.slf4j;
 
     exports io.jarl;
+    exports io.jarl.server;
 }

@@ -272,11 +272,12 @@ public final class Jarl {
      * Selective receive of a reply tagged with {@code since}, a reference the calling process made
      * (with {@link #makeRef()} or {@link #monitor(Pid)}) just before the request.
      *
-     * <p>The matcher must accept only messages that carry {@code since}: messages queued before the
-     * reference was made cannot carry it, and the receive skips them without looking (OTP's
-     * receive-reference optimisation). So a request-reply costs the same with 100,000 unrelated
-     * messages queued as with none. If the process received anything between making the reference and
-     * this call, the whole mailbox is scanned, which is slower but gives the same result.
+     * <p>The matcher must accept only messages that were sent after {@code since} was made (typically:
+     * messages that carry it): the receive skips older messages without looking at them (OTP's
+     * receive-reference optimisation), so a request-reply costs the same with 100,000 unrelated
+     * messages queued as with none. The skip applies when {@code since} is the reference the process
+     * made last ({@link #makeRef()}, {@link #alias()}, {@link #monitor(Pid)}) and it has received
+     * nothing since; otherwise the whole mailbox is scanned, which is slower but gives the same result.
      */
     public static <R> Optional<R> receive(Ref since, Matcher<R> matcher, Duration timeout) {
         Objects.requireNonNull(since, "since");
@@ -327,7 +328,7 @@ public final class Jarl {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
-        return timeout.isZero() ? 0 : Math.max(1, Kernel.saturatedNanos(timeout));
+        return timeout.isZero() ? 0 : Math.max(1, Math.min(Kernel.saturatedNanos(timeout), Long.MAX_VALUE / 4));
     }
 
     // ---------------------------------------------------------------- links and exits

@@ -1,0 +1,486 @@
+package io.jarl.server;
+
+import io.jarl.Address;
+import io.jarl.Down;
+import io.jarl.Exit;
+import io.jarl.ExitException;
+import io.jarl.ExitReason;
+import io.jarl.Jarl;
+import io.jarl.NameTakenException;
+import io.jarl.Pid;
+import io.jarl.ProcessScope;
+import io.jarl.Ref;
+import io.jarl.SpawnOptions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Implementation overview.
+ *
+ * The generic part of every server, as OTP splits gen_server.erl from the callback module:
+ * - start(): proc_lib's synchronous start. The caller spawns the server (linked and registered
+ *   atomically when asked), monitors it and waits for an Ack sent once init has returned; a Down
+ *   before the Ack is a failed start. As in gen_server:init_it, the name is unregistered before the
+ *   caller is told that init failed.
+ * - call(): gen:do_call. Alias, then monitor (the monitor detects a dead or unknown server as
+ *   noproc), send Call, receive the Reply tagged with the alias or the Down, skipping messages older
+ *   than the monitor (receive-ref optimisation). On timeout the alias is removed first, so a late
+ *   reply can never enter the caller's mailbox; one that arrived just before is still taken.
+ * - loop(): one message at a time; handleCommon() interprets every callback result, like
+ *   handle_common_reply. A callback that throws, or returns stop, runs terminate() and exits with
+ *   the reason; an Exit from the parent while trapping exits does the same (OTP: terminate on the
+ *   parent's shutdown). System messages (sys) are handled by the engine, never by the callbacks.
+ */
+final class GenServerEngine<S, C, K> {
+    static final Logger LOG = LoggerFactory.getLogger(GenServer.class);
+
+    record Call(From from, Object request) {}
+
+    record Cast(Object request) {}
+
+    record Reply(Ref tag, Object value) {}
+
+    private record Ack(Ref tag, StartResult result) {}
+
+    /** The system requests the engine answers (OTP's sys module). */
+    sealed interface SysOp {
+        record GetState() implements SysOp {}
+
+        record ReplaceState(Function<Object, Object> change) implements SysOp {}
+
+        record GetStatus() implements SysOp {}
+
+        record Suspend() implements SysOp {}
+
+        record Resume() implements SysOp {}
+
+        record Terminate(ExitReason reason) implements SysOp {}
+    }
+
+    private final GenServer<S, C, K> server;
+    private Pid parent; // the linked starter, or the server itself when started without a link
+    private Pid starter;
+    private S state;
+    private Optional<Next> next = Optional.empty();
+    private boolean suspended;
+    private Object lastMessage;
+
+    private GenServerEngine(GenServer<S, C, K> server, Pid parent) {
+        this.server = server;
+        this.parent = parent;
+    }
+
+    // ------------------------------------------------------------------ start (proc_lib)
+
+    static StartResult start(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(options, "options");
+        if (!Jarl.inProcess()) {
+            if (link) {
+                throw new io.jarl.NotAProcessException("startLink links the server to the caller, which must be a"
+                        + " process; use start, or call from a process (Jarl.attach(), Jarl.run())");
+            }
+            try (ProcessScope ignored = Jarl.attach()) {
+                return start(server, options, false);
+            }
+        }
+        Pid parent = Jarl.self();
+        Ref tag = Jarl.makeRef();
+        SpawnOptions spawn = SpawnOptions.defaults().initialCall(server.getClass().getName() + ".init/0");
+        if (link) {
+            spawn = spawn.link();
+        }
+        if (options.name().isPresent()) {
+            spawn = spawn.register(options.name().get());
+        }
+        Pid pid;
+        Ref monitor;
+        try {
+            // Monitored from birth: the Ack or Down can come before a later monitor() would mark the
+            // mailbox, and the receive below skips what came before the tag's mark only.
+            io.jarl.Spawned spawned = Jarl.spawnMonitor(spawn,
+                    () -> new GenServerEngine<>(server, link ? parent : null).main(parent, tag, options.name()));
+            pid = spawned.pid();
+            monitor = spawned.monitor();
+        } catch (NameTakenException e) {
+            Optional<Pid> owner = Jarl.whereis(e.name());
+            return new StartResult.Failed(owner.isPresent()
+                    ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
+                    : ExitReason.of(e.getMessage()));
+        }
+        Duration timeout = options.timeout().orElse(FOREVER);
+        Object answer = Jarl.receive(tag,
+                m -> m instanceof Ack a && a.tag().equals(tag) ? a
+                        : m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout).orElse(null);
+        StartResult result = switch (answer) {
+            case Ack a -> a.result();
+            case Down d -> new StartResult.Failed(d.reason());
+            case null -> {
+                // OTP kills a server whose init did not return in time.
+                if (link) {
+                    Jarl.unlink(pid);
+                }
+                Jarl.exit(pid, ExitReason.kill());
+                yield new StartResult.Failed(ExitReason.timeout());
+            }
+            default -> throw new IllegalStateException("unreachable: " + answer);
+        };
+        if (result instanceof StartResult.Ok) {
+            Jarl.demonitor(monitor, true);
+        } else {
+            // The server is ending or has ended: wait for it, so that the name is free and a linked
+            // caller that traps exits does not find a stray Exit from it later.
+            if (!(answer instanceof Down)) {
+                Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : null, FOREVER);
+            }
+            if (link) {
+                Jarl.receive(m -> m instanceof Exit e && e.from().equals(pid) ? e : null, Duration.ZERO);
+            }
+        }
+        return result;
+    }
+
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
+    /** The server process's body. */
+    private void main(Pid starter, Ref tag, Optional<String> name) {
+        if (parent == null) {
+            parent = Jarl.self();
+        }
+        this.starter = starter;
+        Init<S> init;
+        try {
+            init = server.init();
+            Objects.requireNonNull(init, "init() returned null");
+        } catch (Throwable t) {
+            ExitReason reason = reasonOf(t);
+            failStart(tag, name, new StartResult.Failed(reason));
+            throw exitWith(reason, t, "init failed");
+        }
+        switch (init) {
+            case Init.Ok<S> ok -> {
+                state = ok.state();
+                next = ok.next();
+                Jarl.send(starter, new Ack(tag, new StartResult.Ok(Jarl.self())));
+                loop();
+            }
+            case Init.Ignore<S> ignore -> failStart(tag, name, new StartResult.Ignored());
+            case Init.Stop<S> stop -> {
+                failStart(tag, name, new StartResult.Failed(stop.reason()));
+                throw new ExitException(stop.reason(), "init returned stop");
+            }
+        }
+    }
+
+    private void failStart(Ref tag, Optional<String> name, StartResult result) {
+        name.ifPresent(n -> {
+            if (Jarl.whereis(n).filter(Jarl.self()::equals).isPresent()) {
+                Jarl.unregister(n);
+            }
+        });
+        Jarl.send(starter, new Ack(tag, result));
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void loop() {
+        while (true) {
+            Object msg;
+            Optional<Next> n = next;
+            next = Optional.empty();
+            if (suspended) {
+                msg = Jarl.receive(m -> m instanceof Call(From f, SysRequest r) ? m : null);
+            } else if (n.isPresent() && n.get() instanceof Next.Continue(Object arg)) {
+                lastMessage = n.get();
+                handleResult(() -> server.handleContinue(arg, state));
+                continue;
+            } else if (n.isPresent() && n.get() instanceof Next.Timeout(Duration after)) {
+                msg = Jarl.receive(after).orElse(GenServer.TIMEOUT);
+            } else {
+                msg = Jarl.receive();
+            }
+            lastMessage = msg;
+            dispatch(msg);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Object msg) {
+        switch (msg) {
+            case Call(From from, SysRequest(SysOp op)) -> handleSystem(from, op);
+            case Call(From from, Object request) -> handleCall(from, (C) request);
+            case Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
+            case Exit(Pid from, ExitReason reason) when from.equals(parent) -> stop(reason, null);
+            default -> handleInfo(msg);
+        }
+    }
+
+    private void handleInfo(Object msg) {
+        handleResult(() -> server.handleInfo(msg, state));
+    }
+
+    private void handleCall(From from, C request) {
+        CallResult<S> result;
+        try {
+            result = server.handleCall(request, from, state);
+            Objects.requireNonNull(result, "handleCall returned null");
+        } catch (Throwable t) {
+            stop(reasonOf(t), t);
+            return;
+        }
+        switch (result) {
+            case CallResult.Reply<S> r -> {
+                GenServer.reply(from, r.reply());
+                state = r.state();
+                next = r.next();
+            }
+            case CallResult.StopReply<S> s -> {
+                state = s.state();
+                try {
+                    server.terminate(s.reason(), state);
+                } catch (Throwable t) {
+                    GenServer.reply(from, s.reply());
+                    throw exitWith(reasonOf(t), t, "terminate failed");
+                }
+                GenServer.reply(from, s.reply());
+                throw exitWith(s.reason(), null, "stopped");
+            }
+            case Result.NoReply<S> r -> {
+                state = r.state();
+                next = r.next();
+            }
+            case Result.Stop<S> s -> {
+                state = s.state();
+                stop(s.reason(), null);
+            }
+        }
+    }
+
+    /** Interprets a cast, info or continue result (OTP: handle_common_reply). */
+    private void handleResult(ThrowingSupplier<Result<S>> callback) {
+        Result<S> result;
+        try {
+            result = callback.get();
+            Objects.requireNonNull(result, "callback returned null");
+        } catch (Throwable t) {
+            stop(reasonOf(t), t);
+            return;
+        }
+        switch (result) {
+            case Result.NoReply<S> r -> {
+                state = r.state();
+                next = r.next();
+            }
+            case Result.Stop<S> s -> {
+                state = s.state();
+                stop(s.reason(), null);
+            }
+        }
+    }
+
+    /** Runs terminate and exits with {@code reason} (or with terminate's own failure). */
+    private void stop(ExitReason reason, Throwable failure) {
+        try {
+            server.terminate(reason, state);
+        } catch (Throwable t) {
+            throw exitWith(reasonOf(t), t, "terminate failed");
+        }
+        throw exitWith(reason, failure, failure == null ? "stopped" : "a callback failed");
+    }
+
+    /** The exception that ends the process; its message is the gen_server termination report. */
+    private ExitException exitWith(ExitReason reason, Throwable failure, String what) {
+        if (failure instanceof io.jarl.ProcessExitedError e) {
+            throw e;
+        }
+        String report = "GenServer " + Jarl.self() + " (" + server.getClass().getName() + ") terminating: " + what
+                + "; last message: " + lastMessage + "; state: " + safeStatus();
+        return new ExitException(reason, report);
+    }
+
+    private Object safeStatus() {
+        try {
+            return server.formatStatus(state);
+        } catch (RuntimeException e) {
+            return "(formatStatus failed: " + e + ")";
+        }
+    }
+
+    private static ExitReason reasonOf(Throwable t) {
+        if (t instanceof io.jarl.ProcessExitedError e) {
+            throw e;
+        }
+        return t instanceof ExitException e ? e.reason() : ExitReason.crash(t);
+    }
+
+    @FunctionalInterface
+    private interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+
+    // ------------------------------------------------------------------ system messages
+
+    @SuppressWarnings("unchecked")
+    private void handleSystem(From from, SysOp op) {
+        switch (op) {
+            case SysOp.GetState() -> GenServer.reply(from, new Sys.StateBox(state));
+            case SysOp.ReplaceState(Function<Object, Object> change) -> {
+                S changed;
+                try {
+                    changed = (S) change.apply(state);
+                } catch (RuntimeException e) {
+                    // OTP: a failing state function leaves the state as it was and fails the caller.
+                    GenServer.reply(from, new Sys.Failure(e));
+                    return;
+                }
+                state = changed;
+                GenServer.reply(from, new Sys.StateBox(state));
+            }
+            case SysOp.GetStatus() -> GenServer.reply(from, new Sys.Status(Jarl.self(),
+                    server.getClass().getName(), suspended ? Sys.Mode.SUSPENDED : Sys.Mode.RUNNING, parent,
+                    safeStatus()));
+            case SysOp.Suspend() -> {
+                suspended = true;
+                GenServer.reply(from, Sys.OK);
+            }
+            case SysOp.Resume() -> {
+                suspended = false;
+                GenServer.reply(from, Sys.OK);
+            }
+            case SysOp.Terminate(ExitReason reason) -> stop(reason, null);
+        }
+    }
+
+    // ------------------------------------------------------------------ calls (gen.erl)
+
+    static Object call(Address server, Object request, Duration timeout) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(timeout, "timeout");
+        return inProcess(() -> doCall(server, request, timeout));
+    }
+
+    /** Runs {@code action} in the calling process, attaching a plain thread for its duration. */
+    static <T> T inProcess(Supplier<T> action) {
+        if (Jarl.inProcess()) {
+            return action.get();
+        }
+        try (ProcessScope ignored = Jarl.attach()) {
+            return action.get();
+        }
+    }
+
+    private static Object doCall(Address server, Object request, Duration timeout) {
+        String context = "GenServer.call(" + server + ", " + request + ", " + timeout + ")";
+        Pid pid = server.resolve().orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
+        if (pid.equals(Jarl.self())) {
+            throw new ExitException(ExitReason.of("calling_self"), context);
+        }
+        Ref alias = Jarl.alias();
+        Ref monitor = Jarl.monitor(pid);
+        Jarl.send(pid, new Call(new From(Jarl.self(), alias), request));
+        Object answer = Jarl.receive(monitor, m -> m instanceof Reply r && r.tag().equals(alias) ? r
+                : m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout).orElse(null);
+        Jarl.unalias(alias);
+        switch (answer) {
+            case Reply r -> {
+                Jarl.demonitor(monitor, true);
+                return r.value();
+            }
+            case Down d -> throw new ExitException(d.reason(), context);
+            case null -> {
+                Jarl.demonitor(monitor, true);
+                // The alias is gone: no reply can arrive any more, but one may have come just now.
+                Optional<Reply> late = Jarl.receive(m -> m instanceof Reply r && r.tag().equals(alias) ? r : null,
+                        Duration.ZERO);
+                if (late.isPresent()) {
+                    return late.get().value();
+                }
+                throw new ExitException(ExitReason.timeout(), context);
+            }
+            default -> throw new IllegalStateException("unreachable: " + answer);
+        }
+    }
+
+    static RequestId sendRequest(Address server, Object request) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(request, "request");
+        Jarl.self(); // must be a process: the reply comes to its mailbox
+        Ref alias = Jarl.alias();
+        Optional<Pid> pid = server.resolve();
+        if (pid.isEmpty()) {
+            // OTP: the monitor of an unknown name gives an immediate noproc Down.
+            Ref monitor = Jarl.monitor(server instanceof io.jarl.Name n ? n.value() : "undefined");
+            return new RequestId(server, monitor, alias);
+        }
+        Ref monitor = Jarl.monitor(pid.get());
+        Jarl.send(pid.get(), new Call(new From(Jarl.self(), alias), request));
+        return new RequestId(server, monitor, alias);
+    }
+
+    static Response receiveResponse(RequestId id, Duration timeout, boolean abandonOnTimeout) {
+        Objects.requireNonNull(id, "id");
+        Object answer = Jarl.receive(id.monitor(), m -> checkResponse(m, id) instanceof Response.NoReply ? null : m,
+                timeout).orElse(null);
+        if (answer != null) {
+            return checkResponse(answer, id);
+        }
+        if (!abandonOnTimeout) {
+            return new Response.Timeout();
+        }
+        Jarl.unalias(id.alias());
+        Jarl.demonitor(id.monitor(), true);
+        return Jarl.receive(m -> m instanceof Reply r && r.tag().equals(id.alias()) ? r : null, Duration.ZERO)
+                .<Response>map(r -> new Response.Reply(r.value()))
+                .orElse(new Response.Timeout());
+    }
+
+    static Response checkResponse(Object message, RequestId id) {
+        Objects.requireNonNull(id, "id");
+        if (message instanceof Reply r && r.tag().equals(id.alias())) {
+            Jarl.unalias(id.alias());
+            Jarl.demonitor(id.monitor(), true);
+            return new Response.Reply(r.value());
+        }
+        if (message instanceof Down d && d.ref().equals(id.monitor())) {
+            Jarl.unalias(id.alias());
+            return new Response.Error(d.reason());
+        }
+        return new Response.NoReply();
+    }
+
+    static void stop(Address server, ExitReason reason, Duration timeout) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(timeout, "timeout");
+        String context = "GenServer.stop(" + server + ", " + reason + ", " + timeout + ")";
+        inProcess(() -> {
+            Pid pid = server.resolve().orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
+            Ref monitor = Jarl.monitor(pid);
+            Jarl.send(pid, new Call(new From(Jarl.self(), Jarl.makeRef()), new SysRequest(new SysOp.Terminate(reason))));
+            Down down = Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout)
+                    .orElse(null);
+            if (down == null) {
+                Jarl.demonitor(monitor, true);
+                throw new ExitException(ExitReason.timeout(), context);
+            }
+            if (!down.reason().equals(reason)) {
+                throw new ExitException(down.reason(), context);
+            }
+            return null;
+        });
+    }
+
+    /** A system call: like a call, but answered by the engine (OTP: sys). */
+    static Object sysCall(Address server, SysOp op, Duration timeout) {
+        return call(server, new SysRequest(op), timeout);
+    }
+
+    /** A system request travels as a call (OTP: {@code {system, From, Request}}); the engine answers it. */
+    record SysRequest(SysOp op) {}
+}

@@ -1,0 +1,88 @@
+package io.jarl.server;
+
+import io.jarl.Address;
+import io.jarl.ExitException;
+import io.jarl.ExitReason;
+import io.jarl.Pid;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Looks into and steers a running server from outside, through messages its engine answers
+ * (OTP: the {@code sys} module). For debugging and operations, not for the server's own protocol.
+ */
+public final class Sys {
+    private Sys() {}
+
+    static final Object OK = new Object() {
+        @Override
+        public String toString() {
+            return "ok";
+        }
+    };
+
+    record StateBox(Object state) {}
+
+    record Failure(RuntimeException error) {}
+
+    /** Whether a server is handling messages or suspended. */
+    public enum Mode { RUNNING, SUSPENDED }
+
+    /**
+     * A server's status (OTP: {@code sys:get_status/1}).
+     *
+     * @param pid    the server
+     * @param module the callback class
+     * @param mode   running or suspended
+     * @param parent the process that started it
+     * @param state  the state as {@link GenServer#formatStatus} shows it
+     */
+    public record Status(Pid pid, String module, Mode mode, Pid parent, Object state) {}
+
+    /** The server's current state (OTP: {@code sys:get_state/1}); waits 5 seconds. */
+    public static Object getState(Address server) {
+        return ((StateBox) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetState(),
+                GenServer.DEFAULT_CALL_TIMEOUT)).state();
+    }
+
+    /**
+     * Replaces the server's state with {@code change} applied to it, in the server, and returns the new
+     * state (OTP: {@code sys:replace_state/2}). If {@code change} throws, the state stays as it was
+     * and this throws an {@link ExitException} carrying the failure.
+     */
+    @SuppressWarnings("unchecked")
+    public static <S> S replaceState(Address server, UnaryOperator<S> change) {
+        Objects.requireNonNull(change, "change");
+        Object answer = GenServerEngine.sysCall(server,
+                new GenServerEngine.SysOp.ReplaceState(s -> change.apply((S) s)), GenServer.DEFAULT_CALL_TIMEOUT);
+        if (answer instanceof Failure(RuntimeException error)) {
+            throw new ExitException(ExitReason.crash(error), "Sys.replaceState(" + server + ")");
+        }
+        return (S) ((StateBox) answer).state();
+    }
+
+    /** The server's status (OTP: {@code sys:get_status/1}). */
+    public static Status getStatus(Address server) {
+        return (Status) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetStatus(),
+                GenServer.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * Suspends the server (OTP: {@code sys:suspend/1}): it answers only system requests until
+     * {@link #resume}; other messages wait in its mailbox, in order.
+     */
+    public static void suspend(Address server) {
+        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Suspend(), GenServer.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /** Resumes a suspended server (OTP: {@code sys:resume/1}). */
+    public static void resume(Address server) {
+        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Resume(), GenServer.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /** As {@link #getState(Address)} with a timeout. */
+    public static Object getState(Address server, Duration timeout) {
+        return ((StateBox) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetState(), timeout)).state();
+    }
+}
