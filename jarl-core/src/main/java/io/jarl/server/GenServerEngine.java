@@ -215,7 +215,7 @@ final class GenServerEngine<S, C, K> {
             case Call(From from, SysRequest(SysOp op)) -> handleSystem(from, op);
             case Call(From from, Object request) -> handleCall(from, (C) request);
             case Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
-            case Exit(Pid from, ExitReason reason) when from.equals(parent) -> stop(reason, null);
+            case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw stop(reason, null);
             default -> handleInfo(msg);
         }
     }
@@ -225,15 +225,7 @@ final class GenServerEngine<S, C, K> {
     }
 
     private void handleCall(From from, C request) {
-        CallResult<S> result;
-        try {
-            result = server.handleCall(request, from, state);
-            Objects.requireNonNull(result, "handleCall returned null");
-        } catch (Throwable t) {
-            stop(reasonOf(t), t);
-            return;
-        }
-        switch (result) {
+        switch (invoke(() -> server.handleCall(request, from, state))) {
             case CallResult.Reply<S> r -> {
                 GenServer.reply(from, r.reply());
                 state = r.state();
@@ -250,27 +242,33 @@ final class GenServerEngine<S, C, K> {
                 GenServer.reply(from, s.reply());
                 throw exitWith(s.reason(), null, "stopped");
             }
-            case Result.NoReply<S> r -> {
-                state = r.state();
-                next = r.next();
-            }
-            case Result.Stop<S> s -> {
-                state = s.state();
-                stop(s.reason(), null);
-            }
+            case Result.NoReply<S> r -> apply(r);
+            case Result.Stop<S> r -> apply(r);
         }
     }
 
-    /** Interprets a cast, info or continue result (OTP: handle_common_reply). */
     private void handleResult(ThrowingSupplier<Result<S>> callback) {
-        Result<S> result;
+        apply(invoke(callback));
+    }
+
+    /** Runs a callback; one that throws or returns null stops the server (after terminate). */
+    private <R> R invoke(ThrowingSupplier<R> callback) {
+        R result;
         try {
             result = callback.get();
-            Objects.requireNonNull(result, "callback returned null");
         } catch (Throwable t) {
-            stop(reasonOf(t), t);
-            return;
+            throw stop(reasonOf(t), t);
         }
+        if (result == null) {
+            NullPointerException npe = new NullPointerException("a callback of " + server.getClass().getName()
+                    + " returned null");
+            throw stop(ExitReason.crash(npe), npe);
+        }
+        return result;
+    }
+
+    /** Interprets a noreply or stop result (OTP: handle_common_reply). */
+    private void apply(Result<S> result) {
         switch (result) {
             case Result.NoReply<S> r -> {
                 state = r.state();
@@ -278,19 +276,19 @@ final class GenServerEngine<S, C, K> {
             }
             case Result.Stop<S> s -> {
                 state = s.state();
-                stop(s.reason(), null);
+                throw stop(s.reason(), null);
             }
         }
     }
 
-    /** Runs terminate and exits with {@code reason} (or with terminate's own failure). */
-    private void stop(ExitReason reason, Throwable failure) {
+    /** Runs terminate and returns the exception that exits with {@code reason} (or terminate's failure). */
+    private ExitException stop(ExitReason reason, Throwable failure) {
         try {
             server.terminate(reason, state);
         } catch (Throwable t) {
-            throw exitWith(reasonOf(t), t, "terminate failed");
+            return exitWith(reasonOf(t), t, "terminate failed");
         }
-        throw exitWith(reason, failure, failure == null ? "stopped" : "a callback failed");
+        return exitWith(reason, failure, failure == null ? "stopped" : "a callback failed");
     }
 
     /** The exception that ends the process; its message is the gen_server termination report. */
@@ -352,7 +350,7 @@ final class GenServerEngine<S, C, K> {
                 suspended = false;
                 GenServer.reply(from, Sys.OK);
             }
-            case SysOp.Terminate(ExitReason reason) -> stop(reason, null);
+            case SysOp.Terminate(ExitReason reason) -> throw stop(reason, null);
         }
     }
 
