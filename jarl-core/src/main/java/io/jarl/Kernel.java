@@ -25,6 +25,7 @@ final class Kernel {
     private final AtomicLong ids = new AtomicLong();
 
     private final ConcurrentHashMap<Ref, Timer> timers = new ConcurrentHashMap<>();
+    final Waker waker = new Waker();
     private final ScheduledThreadPoolExecutor timerService;
 
     /** The sender of exit signals sent from plain threads: a pid that is never alive ({@code <0.0.0>}). */

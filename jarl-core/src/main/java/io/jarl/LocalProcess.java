@@ -90,6 +90,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
 
     // Owner-thread only.
+    private Waker.Sleeper sleeper; // made on the first long timed wait
     private Ref markRef;
     private Node markNode;
 
@@ -309,11 +310,28 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
         markRef = null;
         markNode = null;
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        if (timeoutNanos <= 0) {
+            return scan(matcher, prev, timeoutNanos == 0 ? NOW : NEVER);
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        try {
+            return scan(matcher, prev, deadline == NOW || deadline == NEVER ? deadline + 2 : deadline);
+        } finally {
+            Waker.Sleeper s = sleeper;
+            if (s != null) {
+                kernel.waker.disarm(s);
+            }
+        }
+    }
+
+    private static final long NOW = 0, NEVER = -1;
+
+    /** Scans from {@code prev} on; {@code deadline} is a nanoTime, or NOW (poll) or NEVER. */
+    private <R> R scan(Matcher<R> matcher, Node prev, long deadline) {
         for (;;) {
             Node cur = prev.next;
             if (cur == null) {
-                if (timeoutNanos == 0 || !await(prev, timeoutNanos < 0 ? -1 : deadline)) {
+                if (deadline == NOW || !await(prev, deadline)) {
                     ensureAlive();
                     return null;
                 }
@@ -346,8 +364,11 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
+    /** Waits shorter than this park with a timeout; longer ones are woken by the {@link Waker}. */
+    private static final long SHORT_WAIT = 2_000_000;
+
     /**
-     * Waits until {@code last} has a successor. Returns false at the deadline ({@code -1}: none).
+     * Waits until {@code last} has a successor. Returns false at the deadline (NEVER: none).
      * Throws if the process ends while waiting.
      */
     private boolean await(Node last, long deadline) {
@@ -357,7 +378,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 return true;
             }
             long left = 0;
-            if (deadline != -1 && (left = deadline - System.nanoTime()) <= 0) {
+            if (deadline != NEVER && (left = deadline - System.nanoTime()) <= 0) {
                 return false;
             }
             // A reply often arrives within a few hundred nanoseconds (the partner runs on the other
@@ -370,10 +391,17 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             waitState = PARKED;
             if (last.next == null && state == ALIVE) {
-                if (deadline == -1) {
+                if (deadline == NEVER) {
                     LockSupport.park(this);
-                } else {
+                } else if (left < SHORT_WAIT) {
                     LockSupport.parkNanos(this, left);
+                } else {
+                    Waker.Sleeper s = sleeper;
+                    if (s == null) {
+                        sleeper = s = new Waker.Sleeper(Thread.currentThread());
+                    }
+                    kernel.waker.arm(s, deadline);
+                    LockSupport.park(this);
                 }
             }
             waitState = RUNNING;

@@ -374,10 +374,9 @@ final class GenServerEngine<S, C, K> {
     }
 
     private static Object doCall(Address server, Object request, Duration timeout) {
-        String context = "GenServer.call(" + server + ", " + request + ", " + timeout + ")";
-        Pid pid = server.resolve().orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
+        Pid pid = server.resolve().orElseThrow(() -> callFailed(ExitReason.noproc(), server, request, timeout));
         if (pid.equals(Jarl.self())) {
-            throw new ExitException(ExitReason.of("calling_self"), context);
+            throw callFailed(ExitReason.of("calling_self"), server, request, timeout);
         }
         Ref alias = Jarl.alias();
         Ref monitor = Jarl.monitor(pid);
@@ -390,7 +389,7 @@ final class GenServerEngine<S, C, K> {
                 Jarl.demonitor(monitor, true);
                 return r.value();
             }
-            case Down d -> throw new ExitException(d.reason(), context);
+            case Down d -> throw callFailed(d.reason(), server, request, timeout);
             case null -> {
                 Jarl.demonitor(monitor, true);
                 // The alias is gone: no reply can arrive any more, but one may have come just now.
@@ -399,10 +398,15 @@ final class GenServerEngine<S, C, K> {
                 if (late.isPresent()) {
                     return late.get().value();
                 }
-                throw new ExitException(ExitReason.timeout(), context);
+                throw callFailed(ExitReason.timeout(), server, request, timeout);
             }
             default -> throw new IllegalStateException("unreachable: " + answer);
         }
+    }
+
+    /** The exit of a failed call, naming it (built only on failure: toString of a request is not free). */
+    private static ExitException callFailed(ExitReason reason, Address server, Object request, Duration timeout) {
+        return new ExitException(reason, "GenServer.call(" + server + ", " + request + ", " + timeout + ")");
     }
 
     static RequestId sendRequest(Address server, Object request) {
