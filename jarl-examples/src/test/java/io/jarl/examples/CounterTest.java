@@ -1,0 +1,27 @@
+package io.jarl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jarl.Jarl;
+import io.jarl.Name;
+import io.jarl.Pid;
+import io.jarl.server.GenServer;
+import io.jarl.server.StartOptions;
+import org.junit.jupiter.api.Test;
+
+/** The README's GenServer example, as the README writes it. */
+class CounterTest {
+
+    @Test
+    void readmeExample() {
+        int before = Jarl.processCount();
+
+        Pid counter = GenServer.start(new Counter(), StartOptions.named("counter")).orElseThrow();
+        GenServer.cast(counter, new Counter.Cast.Add(2));
+        int n = GenServer.call(Name.of("counter"), new Counter.Call.Get());
+
+        assertThat(n).isEqualTo(2);
+        GenServer.stop(counter);
+        assertThat(Jarl.processCount()).isEqualTo(before);
+    }
+}
