@@ -9,4 +9,5 @@ module io.jarl.core {
 
     exports io.jarl;
     exports io.jarl.server;
+    exports io.jarl.supervisor;
 }

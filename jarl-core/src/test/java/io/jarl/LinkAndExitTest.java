@@ -168,6 +168,7 @@ class LinkAndExitTest {
             trapExit(true);
             AtomicBoolean reachedAfterExit = new AtomicBoolean();
             AtomicReference<Throwable> unwoundBy = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch unwound = new java.util.concurrent.CountDownLatch(1);
             Pid p = spawnLink(() -> {
                 try {
                     exit(self(), ExitReason.normal());
@@ -175,10 +176,18 @@ class LinkAndExitTest {
                 } catch (Throwable t) {
                     unwoundBy.set(t);
                     throw t;
+                } finally {
+                    unwound.countDown();
                 }
             });
             Exit exit = awaitExit(p);
             assertThat(exit.reason()).isEqualTo(ExitReason.normal());
+            // The links hear of the exit before the process's own thread has unwound.
+            try {
+                assertThat(unwound.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
             assertThat(reachedAfterExit).isFalse();
             assertThat(unwoundBy.get()).isInstanceOf(ProcessExitedError.class);
         }
