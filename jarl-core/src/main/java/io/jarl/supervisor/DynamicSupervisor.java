@@ -111,11 +111,11 @@ public final class DynamicSupervisor {
      * running or restarting.
      */
     public static List<ChildInfo> whichChildren(Address supervisor) {
-        return GenServer.call(supervisor, new DynamicSupervisorServer.Call.WhichChildren(), INFINITY);
+        return GenServer.call(supervisor, new Inspect.WhichChildren(), INFINITY);
     }
 
     /** How many children: specs is the number of children; active those not being restarted. */
     public static ChildCounts countChildren(Address supervisor) {
-        return GenServer.call(supervisor, new DynamicSupervisorServer.Call.CountChildren(), INFINITY);
+        return GenServer.call(supervisor, new Inspect.CountChildren(), INFINITY);
     }
 }

@@ -31,14 +31,10 @@ import java.util.Optional;
 final class DynamicSupervisorServer
         implements GenServer<DynamicSupervisorServer, DynamicSupervisorServer.Call, DynamicSupervisorServer.Cast> {
 
-    sealed interface Call {
+    sealed interface Call permits Call.StartChild, Call.TerminateChild, Inspect {
         record StartChild(ChildSpec spec) implements Call, Request<StartChildResult> {}
 
         record TerminateChild(Pid pid) implements Call, Request<TerminateResult> {}
-
-        record WhichChildren() implements Call, Request<List<ChildInfo>> {}
-
-        record CountChildren() implements Call, Request<ChildCounts> {}
     }
 
     sealed interface Cast {
@@ -91,14 +87,14 @@ final class DynamicSupervisorServer
                 }
                 yield new TerminateResult.Terminated();
             }
-            case Call.WhichChildren() -> {
+            case Inspect.WhichChildren() -> {
                 List<ChildInfo> out = new ArrayList<>(children.size());
                 children.forEach((pid, c) -> out.add(new ChildInfo(c.spec.id(),
                         c.restarting ? new ChildInfo.Status.Restarting() : new ChildInfo.Status.Running(pid),
                         c.spec.type())));
                 yield List.copyOf(out);
             }
-            case Call.CountChildren() -> {
+            case Inspect.CountChildren() -> {
                 int active = 0;
                 int supervisors = 0;
                 for (Child c : children.values()) {

@@ -181,12 +181,12 @@ public final class Supervisor {
 
     /** The children, newest first (OTP: {@code which_children/1}). */
     public static List<ChildInfo> whichChildren(Address supervisor) {
-        return GenServer.call(supervisor, new SupervisorServer.Call.WhichChildren(), INFINITY);
+        return GenServer.call(supervisor, new Inspect.WhichChildren(), INFINITY);
     }
 
     /** How many children of each kind (OTP: {@code count_children/1}). */
     public static ChildCounts countChildren(Address supervisor) {
-        return GenServer.call(supervisor, new SupervisorServer.Call.CountChildren(), INFINITY);
+        return GenServer.call(supervisor, new Inspect.CountChildren(), INFINITY);
     }
 
     /** The spec of a child, or empty if there is none with that id (OTP: {@code get_childspec/2}). */

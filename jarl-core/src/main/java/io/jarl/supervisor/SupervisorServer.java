@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
  */
 final class SupervisorServer implements GenServer<SupervisorServer, SupervisorServer.Call, SupervisorServer.Cast> {
 
-    sealed interface Call {
+    sealed interface Call permits Call.StartChild, Call.TerminateChild, Call.RestartChild, Call.DeleteChild,
+            Call.GetChildSpec, Inspect {
         record StartChild(ChildSpec spec) implements Call, Request<StartChildResult> {}
 
         record TerminateChild(Object id) implements Call, Request<TerminateResult> {}
@@ -48,10 +49,6 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
         record RestartChild(Object id) implements Call, Request<RestartResult> {}
 
         record DeleteChild(Object id) implements Call, Request<DeleteResult> {}
-
-        record WhichChildren() implements Call, Request<List<ChildInfo>> {}
-
-        record CountChildren() implements Call, Request<ChildCounts> {}
 
         record GetChildSpec(Object id) implements Call, Request<Optional<ChildSpec>> {}
     }
@@ -343,7 +340,7 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
                 remove(child);
                 yield new DeleteResult.Deleted();
             }
-            case Call.WhichChildren() -> {
+            case Inspect.WhichChildren() -> {
                 List<ChildInfo> out = new ArrayList<>(children.size());
                 for (int i = children.size() - 1; i >= 0; i--) { // newest first, as OTP lists them
                     Child c = children.get(i);
@@ -353,7 +350,7 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
                 }
                 yield List.copyOf(out);
             }
-            case Call.CountChildren() -> {
+            case Inspect.CountChildren() -> {
                 int active = 0;
                 int supervisors = 0;
                 for (Child c : children) {

@@ -105,6 +105,20 @@ class DynamicSupervisorTest {
         });
     }
 
+    /** Elixir: Supervisor.which_children/1 and count_children/1 work on a DynamicSupervisor. */
+    @Test
+    void supervisorInspectionWorksOnADynamicSupervisor() throws Exception {
+        asProcess(() -> {
+            Pid sup = startSup(options(2));
+            Pid c1 = started(DynamicSupervisor.startChild(sup, Kids.spec("child")));
+            assertThat(Supervisor.whichChildren(sup))
+                    .containsExactly(new ChildInfo("child", new ChildInfo.Status.Running(c1), ChildType.WORKER));
+            assertThat(Supervisor.countChildren(sup)).isEqualTo(DynamicSupervisor.countChildren(sup));
+            assertThat(sup.isAlive()).isTrue();
+            DynamicSupervisor.stop(sup);
+        });
+    }
+
     @Test
     void simpleOneForOne() throws Exception {
         asProcess(() -> {
@@ -262,7 +276,7 @@ class DynamicSupervisorTest {
             started(DynamicSupervisor.startChild(sup, Kids.spec("other")));
             Kids.terminate(c, ABNORMAL);
             awaitMessage(new Kids.Attempt("child"));
-            var request = io.jarl.server.GenServer.sendRequest(sup, new DynamicSupervisorServer.Call.CountChildren());
+            var request = io.jarl.server.GenServer.sendRequest(sup, new Inspect.CountChildren());
             send(sup, new Kids.Proceed(false));
             awaitMessage(new Kids.Attempt("child"));
             var response = io.jarl.server.GenServer.receiveResponse(request, WAIT);

@@ -904,7 +904,7 @@ class SupervisorTest {
             Pid sup = startSup(flags(Strategy.ONE_FOR_ONE, 10), List.of(Kids.gated("child1", me), Kids.spec("child2")));
             Kids.terminate(pidOf(sup, "child1"), ABNORMAL);
             awaitMessage(new Attempt("child1")); // the supervisor is blocked in the restart attempt
-            RequestId counts = whileRestarting(sup, new SupervisorServer.Call.CountChildren(), false);
+            RequestId counts = whileRestarting(sup, new Inspect.CountChildren(), false);
             awaitMessage(new Attempt("child1")); // the retry, after the count was answered
             assertThat(reply(counts)).isEqualTo(new ChildCounts(2, 1, 0, 2));
             send(sup, new Proceed(true)); // this attempt succeeds
@@ -934,7 +934,7 @@ class SupervisorTest {
             RequestId r3 = whileRestarting(sup, new SupervisorServer.Call.DeleteChild("child1"), false);
             awaitMessage(new Attempt("child1"));
             assertThat(reply(r3)).isEqualTo(new DeleteResult.Restarting());
-            RequestId r4 = whileRestarting(sup, new SupervisorServer.Call.WhichChildren(), false);
+            RequestId r4 = whileRestarting(sup, new Inspect.WhichChildren(), false);
             awaitMessage(new Attempt("child1"));
             assertThat(reply(r4)).isEqualTo(List.of(restarting("child1")));
             // terminateChild ends the loop
@@ -977,10 +977,10 @@ class SupervisorTest {
             RequestId r2 = whileRestarting(sup, new SupervisorServer.Call.RestartChild("child2"), false);
             awaitMessage(new Attempt("child2"));
             assertThat(reply(r2)).isEqualTo(new RestartResult.Restarting());
-            RequestId r3 = whileRestarting(sup, new SupervisorServer.Call.WhichChildren(), false);
+            RequestId r3 = whileRestarting(sup, new Inspect.WhichChildren(), false);
             awaitMessage(new Attempt("child2"));
             assertThat(reply(r3)).isEqualTo(List.of(undefined("child3"), restarting("child2"), running("child1", c1)));
-            RequestId r4 = whileRestarting(sup, new SupervisorServer.Call.CountChildren(), false);
+            RequestId r4 = whileRestarting(sup, new Inspect.CountChildren(), false);
             awaitMessage(new Attempt("child2"));
             assertThat(reply(r4)).isEqualTo(new ChildCounts(3, 1, 0, 3));
             RequestId r5 = whileRestarting(sup, new SupervisorServer.Call.TerminateChild("child2"), false);
@@ -1055,7 +1055,7 @@ class SupervisorTest {
             assertThat(Supervisor.terminateChild(sup, "terminated")).isEqualTo(new TerminateResult.Terminated());
             Kids.terminate(pidOf(sup, "restarting"), ABNORMAL);
             awaitMessage(new Attempt("restarting"));
-            RequestId which = whileRestarting(sup, new SupervisorServer.Call.WhichChildren(), false);
+            RequestId which = whileRestarting(sup, new Inspect.WhichChildren(), false);
             awaitMessage(new Attempt("restarting"));
             @SuppressWarnings("unchecked")
             List<ChildInfo> children = (List<ChildInfo>) reply(which);
