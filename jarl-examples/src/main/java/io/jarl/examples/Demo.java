@@ -1,157 +1,116 @@
 package io.jarl.examples;
 
-import static io.jarl.Jarl.*;
-
 import io.jarl.Down;
-import io.jarl.Exit;
-import io.jarl.ExitReason;
-import io.jarl.Pid;
+import io.jarl.ExitException;
+import io.jarl.Jarl;
+import io.jarl.ProcessScope;
 import io.jarl.Ref;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.jarl.examples.chat.ChatScript;
+import io.jarl.examples.chat.ChatServer;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The demo behind {@code bin/jarl demo}: a few thousand linked processes, some of them sent exit
- * signals, and what their links and monitors saw.
+ * The program behind {@code bin/jarl demo}: the chat server ({@link ChatServer}).
  *
- * <p>Each chain is built the Erlang way: every process spawns the next with {@code spawnLink}. The
- * demo process traps exits, links to the head of each chain and monitors its tail, then sends one
- * exit signal to the process in the middle of each chain and reports how it travelled along the
- * links. Exits with status 1 if anything differs from OTP's semantics.
+ * <pre>
+ *   bin/jarl demo [--port N]   run the chat server until Ctrl-C (default port 4040); connect with nc
+ *   bin/jarl demo --script     a scripted session with real TCP clients; exits 0 if every expectation held
+ *   bin/jarl demo --links      the linked-chains demo ({@link LinksDemo})
+ * </pre>
  */
 public final class Demo {
-    private static final int LENGTH = 1_000;
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    /** One chain's scenario: the signal sent to its middle process, and what must follow. */
-    private record Scenario(String story, ExitReason signal, int trapperAt, String headLinkSees, String tailMonitorSees,
-                            int aliveAfter) {}
-
-    private static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("kill is untrappable; links pass on killed", ExitReason.kill(), -1, "killed", "killed", 0),
-            new Scenario("an abnormal reason takes the whole chain down", ExitReason.of("crashed"), -1, "crashed",
-                    "crashed", 0),
-            new Scenario("normal is ignored by a process that does not trap exits", ExitReason.normal(), -1, "-", "-",
-                    LENGTH),
-            new Scenario("a process that traps exits stops the cascade", ExitReason.of("crashed"), LENGTH / 4, "-",
-                    "crashed", LENGTH / 4 + 1),
-            new Scenario("shutdown travels like any other reason", ExitReason.shutdown(), -1, "shutdown", "shutdown", 0));
-
-    private record Started(int chain, int index, Pid pid) {}
-
     private Demo() {}
 
+    /** What the command line asks for. */
+    sealed interface Mode {
+        record Serve(int port) implements Mode {}
+
+        record Script() implements Mode {}
+
+        record Links() implements Mode {}
+
+        record Usage(String problem) implements Mode {}
+    }
+
+    static final String USAGE = """
+            usage: bin/jarl demo [--port N]   run the chat server until Ctrl-C (default port 4040)
+                   bin/jarl demo --script     run a scripted chat session; exit 0 if all went as expected
+                   bin/jarl demo --links      the linked-chains demo (links, exit signals, monitors)""";
+
+    static Mode parse(List<String> args) {
+        return switch (args.size()) {
+            case 0 -> new Mode.Serve(ChatServer.DEFAULT_PORT);
+            case 1 -> switch (args.getFirst()) {
+                case "--script" -> new Mode.Script();
+                case "--links" -> new Mode.Links();
+                case "-h", "--help" -> new Mode.Usage("");
+                default -> new Mode.Usage("unknown argument: " + args.getFirst());
+            };
+            case 2 -> args.getFirst().equals("--port") ? port(args.get(1))
+                    : new Mode.Usage("unknown arguments: " + String.join(" ", args));
+            default -> new Mode.Usage("too many arguments: " + String.join(" ", args));
+        };
+    }
+
+    private static Mode port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return new Mode.Serve(port);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        return new Mode.Usage("not a port number: " + text);
+    }
+
     public static void main(String[] args) {
-        int failures = run(Demo::demo);
-        System.exit(failures == 0 ? 0 : 1);
-    }
-
-    /** Runs the demo in the calling process; returns how many expectations failed. */
-    static int demo() {
-        int before = processCount();
-        trapExit(true);
-        System.out.printf("Jarl demo: %d chains of %d processes, each linked to the next%n", SCENARIOS.size(), LENGTH);
-
-        List<List<Pid>> chains = new ArrayList<>();
-        Map<Ref, Integer> tailMonitors = new HashMap<>();
-        for (int c = 0; c < SCENARIOS.size(); c++) {
-            List<Pid> chain = buildChain(c, SCENARIOS.get(c).trapperAt());
-            chains.add(chain);
-            link(chain.getFirst());
-            tailMonitors.put(monitor(chain.getLast()), c);
-        }
-        System.out.printf("%d processes alive%n%n", processCount());
-
-        for (int c = 0; c < SCENARIOS.size(); c++) {
-            Pid victim = chains.get(c).get(LENGTH / 2);
-            exit(victim, SCENARIOS.get(c).signal());
-        }
-
-        Map<Integer, String> headSaw = new HashMap<>(), tailSaw = new HashMap<>();
-        long expectedMessages = SCENARIOS.stream()
-                .mapToLong(s -> (s.headLinkSees().equals("-") ? 0 : 1) + (s.tailMonitorSees().equals("-") ? 0 : 1))
-                .sum();
-        for (long i = 0; i < expectedMessages; i++) {
-            Object msg = receive(m -> m instanceof Exit || m instanceof Down ? m : skip(), WAIT).orElse(null);
-            switch (msg) {
-                case Exit(Pid from, ExitReason reason) -> headSaw.put(indexOfHead(chains, from), reason.toString());
-                case Down(Ref ref, Object object, ExitReason reason) -> tailSaw.put(tailMonitors.get(ref), reason.toString());
-                case null -> System.out.println("timed out waiting for exit signals");
-                default -> throw new IllegalStateException("unexpected " + msg);
-            }
-        }
-
-        int failures = 0;
-        for (int c = 0; c < SCENARIOS.size(); c++) {
-            Scenario s = SCENARIOS.get(c);
-            long alive = chains.get(c).stream().filter(Pid::isAlive).count();
-            String head = headSaw.getOrDefault(c, "-"), tail = tailSaw.getOrDefault(c, "-");
-            boolean ok = head.equals(s.headLinkSees()) && tail.equals(s.tailMonitorSees()) && alive == s.aliveAfter();
-            System.out.printf("chain %d: exit(middle, %s)%s%n", c, s.signal(),
-                    s.trapperAt() < 0 ? "" : ", process " + s.trapperAt() + " traps exits");
-            System.out.printf("  head's link saw %-9s tail's monitor saw %-9s %4d of %d alive   %s%n", head, tail, alive,
-                    LENGTH, ok ? "ok: " + s.story() : "UNEXPECTED");
-            if (!ok) {
-                failures++;
-                System.out.printf("  expected: head %s, tail %s, %d alive%n", s.headLinkSees(), s.tailMonitorSees(),
-                        s.aliveAfter());
-            }
-        }
-
-        // Clean up: kill what is left and wait until it is gone.
-        List<Ref> survivors = new ArrayList<>();
-        for (List<Pid> chain : chains) {
-            for (Pid p : chain) {
-                if (p.isAlive()) {
-                    survivors.add(monitor(p));
-                    exit(p, ExitReason.kill());
+        int status = switch (parse(List.of(args))) {
+            case Mode.Serve(int port) -> serve(port);
+            case Mode.Script() -> ChatScript.run(System.out).isEmpty() ? 0 : 1;
+            case Mode.Links() -> Jarl.run(LinksDemo::demo) == 0 ? 0 : 1;
+            case Mode.Usage(String problem) -> {
+                if (!problem.isEmpty()) {
+                    System.err.println("bin/jarl demo: " + problem);
                 }
+                (problem.isEmpty() ? System.out : System.err).println(USAGE);
+                yield problem.isEmpty() ? 0 : 2;
             }
-        }
-        for (Ref ref : survivors) {
-            receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : skip(), WAIT);
-        }
-        flush();
-        System.out.printf("%nprocesses before: %d, after: %d%n", before, processCount());
-        System.out.println(failures == 0 ? "demo: all expectations held" : "demo: " + failures + " expectation(s) failed");
-        return failures;
+        };
+        System.exit(status);
     }
 
-    private static int indexOfHead(List<List<Pid>> chains, Pid head) {
-        for (int c = 0; c < chains.size(); c++) {
-            if (chains.get(c).getFirst().equals(head)) {
-                return c;
+    /** Runs the chat server until Ctrl-C (status 0) or until its tree dies (status 1). */
+    private static int serve(int port) {
+        ChatServer chat;
+        try {
+            chat = ChatServer.start(port);
+        } catch (ExitException e) {
+            System.err.println("bin/jarl demo: could not start the chat server: " + e.reason());
+            return 1;
+        }
+        System.out.println("Jarl chat server, an OTP-style application of Jarl processes. Its supervision tree:");
+        System.out.println(chat.tree());
+        System.out.println();
+        System.out.println("Connect with:  nc localhost " + chat.port() + "   (or telnet localhost " + chat.port()
+                + "); /help lists the commands, /crash crashes your room.");
+        System.out.println("Ctrl-C stops the server.");
+
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            chat.stop();
+            System.out.println("\nchat server stopped; " + Jarl.processCount() + " process(es) left");
+        }, "chat-shutdown"));
+        try (ProcessScope me = Jarl.attach()) {
+            Ref ref = Jarl.monitor(chat.pid());
+            Down down = Jarl.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : Jarl.<Down>skip());
+            if (stopping.get()) {
+                return 0; // Ctrl-C: the JVM is exiting; the shutdown hook stopped the tree
             }
-        }
-        return -1;
-    }
-
-    /** Spawns a chain: process i spawns process i+1 linked to it, then waits forever. */
-    private static List<Pid> buildChain(int chain, int trapperAt) {
-        Pid owner = self();
-        spawn(() -> chainLink(owner, chain, 0, trapperAt));
-        Pid[] pids = new Pid[LENGTH];
-        for (int i = 0; i < LENGTH; i++) {
-            Started s = receive(m -> m instanceof Started st && st.chain() == chain ? st : skip(), WAIT)
-                    .orElseThrow(() -> new IllegalStateException("chain " + chain + " did not start"));
-            pids[s.index()] = s.pid();
-        }
-        return List.of(pids);
-    }
-
-    private static void chainLink(Pid owner, int chain, int index, int trapperAt) {
-        if (index == trapperAt) {
-            trapExit(true);
-        }
-        if (index + 1 < LENGTH) {
-            spawnLink(() -> chainLink(owner, chain, index + 1, trapperAt));
-        }
-        send(owner, new Started(chain, index, self()));
-        while (true) {
-            receive(); // a trapping process gets Exit messages here and carries on
+            System.err.println("the chat server's supervision tree ended: " + down.reason());
+            return 1;
         }
     }
 }

@@ -2,19 +2,34 @@ package io.jarl.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jarl.Jarl;
+import io.jarl.examples.Demo.Mode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The command line of {@code bin/jarl demo}. */
 class DemoTest {
 
     @Test
-    void demoExpectationsHoldAndNothingIsLeft() {
-        int before = Jarl.processCount();
+    void noArgumentServesTheChatOnPort4040() {
+        assertThat(Demo.parse(List.of())).isEqualTo(new Mode.Serve(4040));
+    }
 
-        int failures = Jarl.run(Demo::demo);
+    @Test
+    void portChoosesThePort() {
+        assertThat(Demo.parse(List.of("--port", "4141"))).isEqualTo(new Mode.Serve(4141));
+    }
 
-        assertThat(failures).isZero();
-        // Jarl.run returns after its process has ended; the demo waited for every chain's Down.
-        assertThat(Jarl.processes()).hasSize(before);
+    @Test
+    void scriptAndLinksChooseTheOtherDemos() {
+        assertThat(Demo.parse(List.of("--script"))).isEqualTo(new Mode.Script());
+        assertThat(Demo.parse(List.of("--links"))).isEqualTo(new Mode.Links());
+    }
+
+    @Test
+    void badArgumentsGiveTheUsage() {
+        assertThat(Demo.parse(List.of("--port", "seventy"))).isInstanceOf(Mode.Usage.class);
+        assertThat(Demo.parse(List.of("--port", "70000"))).isInstanceOf(Mode.Usage.class);
+        assertThat(Demo.parse(List.of("--port"))).isInstanceOf(Mode.Usage.class);
+        assertThat(Demo.parse(List.of("--scripted"))).isInstanceOf(Mode.Usage.class);
     }
 }
