@@ -7,6 +7,12 @@ import io.jarl.Name;
 import io.jarl.Pid;
 import io.jarl.server.GenServer;
 import io.jarl.server.StartOptions;
+import io.jarl.supervisor.ChildSpec;
+import io.jarl.supervisor.DynamicSupervisor;
+import io.jarl.supervisor.DynamicSupervisorOptions;
+import io.jarl.supervisor.Supervisor;
+import io.jarl.supervisor.SupervisorFlags;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's GenServer example, as the README writes it. */
@@ -22,6 +28,21 @@ class CounterTest {
 
         assertThat(n).isEqualTo(2);
         GenServer.stop(counter);
+        assertThat(Jarl.processCount()).isEqualTo(before);
+    }
+
+    @Test
+    void readmeSupervisorExample() {
+        int before = Jarl.processCount();
+        try (var me = Jarl.attach()) {
+            Pid sup = Supervisor.startLink(SupervisorFlags.oneForOne(), List.of(
+                    ChildSpec.worker("counter", () -> GenServer.startLink(new Counter())),
+                    ChildSpec.supervisor("rooms", () -> DynamicSupervisor.startLink(DynamicSupervisorOptions.defaults()))))
+                .orElseThrow();
+
+            assertThat(Supervisor.countChildren(sup).active()).isEqualTo(2);
+            Supervisor.stop(sup);
+        }
         assertThat(Jarl.processCount()).isEqualTo(before);
     }
 }
