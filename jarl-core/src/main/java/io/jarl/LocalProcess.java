@@ -339,10 +339,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             Object msg = cur.msg;
             if (msg == REMOVED) {
-                Node next = cur.next;
-                if (next != null) {
-                    prev.next = next;
-                } else {
+                if (!unlink(prev, cur)) {
                     prev = cur;
                 }
                 continue;
@@ -356,12 +353,31 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
-    private static void take(Node prev, Node cur) {
+    private void take(Node prev, Node cur) {
         cur.msg = REMOVED;
+        unlink(prev, cur);
+    }
+
+    /**
+     * Unlinks {@code cur} from {@code prev} (owner only). A node with a successor is simply
+     * bypassed. The last node may be the one a producer is about to link to, so it is unlinked only
+     * if the tail can be given back to {@code prev}; otherwise it stays, marked REMOVED, for a later
+     * scan. Returns whether {@code cur} is out of the list. Without the give-back, a process that only
+     * ever takes replies through receive-since (which never rescans from the head) would keep one
+     * removed node per reply.
+     */
+    private boolean unlink(Node prev, Node cur) {
         Node next = cur.next;
         if (next != null) {
             prev.next = next;
+            return true;
         }
+        prev.next = null; // only the owner reads prev.next while cur is the tail
+        if (TAIL.compareAndSet(this, cur, prev)) {
+            return true;
+        }
+        prev.next = cur; // a producer has taken the tail and is linking to cur
+        return false;
     }
 
     /** Waits shorter than this park with a timeout; longer ones are woken by the {@link Waker}. */
@@ -423,14 +439,21 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         for (Node cur = prev.next; cur != null; cur = prev.next) {
             Object msg = cur.msg;
             if (msg != REMOVED && matcher.match(msg) != null) {
-                take(prev, cur);
-                if (prev.next == cur) { // not unlinked: it is the last node
-                    return;
-                }
-            } else {
+                cur.msg = REMOVED;
+            }
+            if (cur.msg != REMOVED || !unlink(prev, cur)) {
                 prev = cur;
             }
         }
+    }
+
+    /** Nodes in the mailbox, taken ones not yet unlinked included (for tests). */
+    int mailboxNodes() {
+        int n = 0;
+        for (Node cur = head.next; cur != null; cur = cur.next) {
+            n++;
+        }
+        return n;
     }
 
     int queueLength() {

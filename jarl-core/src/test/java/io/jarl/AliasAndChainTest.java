@@ -70,6 +70,28 @@ class AliasAndChainTest {
         }
     }
 
+    /** A process that takes every reply through receive-since must not keep a node per reply. */
+    @Test
+    void receiveSinceLeavesNoRemovedNodesBehind() {
+        try (var me = attach()) {
+            Pid echo = spawn(() -> {
+                while (true) {
+                    ReplyTo r = receive(ReplyTo.class);
+                    send(r.alias(), new Reply(r.alias(), r.text()));
+                }
+            });
+            LocalProcess self = (LocalProcess) self();
+            for (int i = 0; i < 10_000; i++) {
+                Ref tag = alias();
+                send(echo, new ReplyTo(tag, "x"));
+                receive(tag, m -> m instanceof Reply r && r.tag().equals(tag) ? r : skip(), WAIT).orElseThrow();
+                unalias(tag);
+            }
+            assertThat(self.mailboxNodes()).isLessThanOrEqualTo(1);
+            kill(echo);
+        }
+    }
+
     /** A chain of links far longer than any thread's stack could follow recursively. */
     @Test
     void killingTheHeadOfAHundredThousandLongChainDoesNotOverflowTheStack() {
