@@ -1,0 +1,314 @@
+package io.jarl.bench;
+
+import static io.jarl.Jarl.makeRef;
+import static io.jarl.Jarl.receive;
+import static io.jarl.Jarl.self;
+import static io.jarl.Jarl.send;
+import static io.jarl.Jarl.skip;
+import static io.jarl.Jarl.spawn;
+
+import io.jarl.Jarl;
+import io.jarl.Pid;
+import io.jarl.Ref;
+import java.time.Duration;
+
+/**
+ * The scenarios written as a Jarl user would write them: processes that loop over {@code receive},
+ * records as messages, and request-reply with a fresh reference and the ref-since receive. Timing is
+ * done inside a driver process started with {@link Jarl#run}.
+ */
+final class JarlRuntime implements JvmRuntime {
+
+    // Messages. Field-less ones are singletons, like atoms.
+    record Ready() {}
+    record Stop() {}
+    record Ping(Pid from) {}
+    record Pong() {}
+    record Next(Pid next, Pid driver) {}
+    record Token(int hopsLeft) {}
+    record Done() {}
+    record Go(long deadlineNanos) {}
+    record Count(long calls) {}
+    record Call(Ref ref, Pid from, Object request) {}
+    record Reply(Ref ref, Object value) {}
+    record Sum(long value) {}
+    record Junk(int n) {}
+
+    static final Ready READY = new Ready();
+    static final Stop STOP = new Stop();
+    static final Pong PONG = new Pong();
+    static final Done DONE = new Done();
+
+    /** Generous: a call that takes this long means the benchmark is broken. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    // ---------------------------------------------------------------- spawn_1m and idle_bytes
+
+    @Override
+    public Idle spawnIdle(int n) {
+        return Jarl.run(() -> {
+            Pid me = self();
+            Pid[] pids = new Pid[n];
+            int before = Jarl.processCount();
+            long heapBefore = Stats.usedHeapAfterGc();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pids[i] = spawn(() -> {
+                    send(me, READY);
+                    receive(Stop.class);
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                receive(Ready.class);
+            }
+            long t1 = System.nanoTime();
+            long heapAfter = Stats.usedHeapAfterGc();
+            for (Pid p : pids) {
+                send(p, STOP);
+            }
+            while (Jarl.processCount() > before) {
+                Jarl.sleep(Duration.ofMillis(5));
+            }
+            return new Idle((t1 - t0) / 1e6, (heapAfter - heapBefore) / (double) n);
+        });
+    }
+
+    // ---------------------------------------------------------------- pingpong
+
+    @Override
+    public double[] pingPong(int warm, int n, int runs) {
+        Pid ponger = spawn(() -> {
+            for (;;) {
+                switch (receive()) {
+                    case Ping(Pid from) -> send(from, PONG);
+                    case Stop _ -> {
+                        return;
+                    }
+                    default -> {}
+                }
+            }
+        });
+        try {
+            return Jarl.run(() -> {
+                pingPongRun(ponger, warm);
+                double[] out = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    out[r] = pingPongRun(ponger, n);
+                }
+                return out;
+            });
+        } finally {
+            send(ponger, STOP);
+        }
+    }
+
+    private static double pingPongRun(Pid ponger, int n) {
+        Pid me = self();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            send(ponger, new Ping(me));
+            receive(Pong.class);
+        }
+        return (System.nanoTime() - t0) / (double) n;
+    }
+
+    // ---------------------------------------------------------------- ring
+
+    @Override
+    public double[] ring(int size, int warmHops, int hops, int runs) {
+        return Jarl.run(() -> {
+            Pid me = self();
+            Pid[] nodes = new Pid[size];
+            for (int i = 0; i < size; i++) {
+                nodes[i] = spawn(JarlRuntime::ringNode);
+            }
+            for (int i = 0; i < size; i++) {
+                send(nodes[i], new Next(nodes[(i + 1) % size], me));
+            }
+            ringRun(nodes[0], warmHops);
+            double[] out = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                out[r] = ringRun(nodes[0], hops);
+            }
+            for (Pid p : nodes) {
+                send(p, STOP);
+            }
+            return out;
+        });
+    }
+
+    private static void ringNode() {
+        Next ring = receive(Next.class);
+        for (;;) {
+            switch (receive()) {
+                case Token(int left) when left == 0 -> send(ring.driver(), DONE);
+                case Token(int left) -> send(ring.next(), new Token(left - 1));
+                case Stop _ -> {
+                    return;
+                }
+                default -> {}
+            }
+        }
+    }
+
+    private static double ringRun(Pid first, int hops) {
+        long t0 = System.nanoTime();
+        send(first, new Token(hops));
+        receive(Done.class);
+        return (System.nanoTime() - t0) / (double) hops;
+    }
+
+    // ---------------------------------------------------------------- call_fanin
+
+    /** A server that answers every call with its request (a gen_server's handle_call, by hand). */
+    private static Pid startEchoServer() {
+        return spawn(() -> {
+            for (;;) {
+                switch (receive()) {
+                    case Call(Ref ref, Pid from, Object request) -> send(from, new Reply(ref, request));
+                    case Stop _ -> {
+                        return;
+                    }
+                    default -> {}
+                }
+            }
+        });
+    }
+
+    /** Request-reply: a fresh reference, then a receive of the reply tagged with it, since the reference. */
+    static Object call(Pid server, Object request) {
+        Ref ref = makeRef();
+        send(server, new Call(ref, self(), request));
+        return receive(ref, m -> m instanceof Reply r && r.ref() == ref ? r.value() : skip(), CALL_TIMEOUT)
+                .orElseThrow(() -> new IllegalStateException("no reply from " + server + " in " + CALL_TIMEOUT));
+    }
+
+    @Override
+    public double[] callFanin(int clients, int warmMillis, int millis, int runs) {
+        Pid server = startEchoServer();
+        try {
+            return Jarl.run(() -> {
+                faninRun(server, clients, warmMillis);
+                double[] out = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    out[r] = faninRun(server, clients, millis);
+                }
+                return out;
+            });
+        } finally {
+            send(server, STOP);
+        }
+    }
+
+    private static double faninRun(Pid server, int clients, int millis) {
+        Pid me = self();
+        Pid[] cs = new Pid[clients];
+        for (int i = 0; i < clients; i++) {
+            cs[i] = spawn(() -> {
+                long deadline = receive(Go.class).deadlineNanos();
+                long calls = 0;
+                while (System.nanoTime() - deadline < 0) {
+                    call(server, calls);
+                    calls++;
+                }
+                send(me, new Count(calls));
+            });
+        }
+        long t0 = System.nanoTime();
+        Go go = new Go(t0 + millis * 1_000_000L);
+        for (Pid c : cs) {
+            send(c, go);
+        }
+        long total = 0;
+        for (int i = 0; i < clients; i++) {
+            total += receive(Count.class).calls();
+        }
+        return total * 1e9 / (System.nanoTime() - t0);
+    }
+
+    // ---------------------------------------------------------------- skynet
+
+    @Override
+    public double[] skynet(int warmLeaves, int leaves, int runs) {
+        return Jarl.run(() -> {
+            skynetRun(warmLeaves);
+            double[] out = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                out[r] = skynetRun(leaves);
+            }
+            return out;
+        });
+    }
+
+    private static double skynetRun(long leaves) {
+        Pid me = self();
+        long t0 = System.nanoTime();
+        spawn(() -> skynet(me, 0, leaves));
+        long sum = receive(Sum.class).value();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (sum != leaves * (leaves - 1) / 2) {
+            throw new IllegalStateException("skynet(" + leaves + ") = " + sum);
+        }
+        return ms;
+    }
+
+    private static void skynet(Pid parent, long num, long size) {
+        if (size == 1) {
+            send(parent, new Sum(num));
+            return;
+        }
+        Pid me = self();
+        long sub = size / 10;
+        for (int i = 0; i < 10; i++) {
+            long childNum = num + i * sub;
+            spawn(() -> skynet(me, childNum, sub));
+        }
+        long sum = 0;
+        for (int i = 0; i < 10; i++) {
+            sum += receive(Sum.class).value();
+        }
+        send(parent, new Sum(sum));
+    }
+
+    // ---------------------------------------------------------------- selective_receive
+
+    @Override
+    public long[][] selectiveReceive(int junk, int warmRounds, int rounds) {
+        Pid server = startEchoServer();
+        try {
+            return Jarl.run(() -> {
+                for (int r = 0; r < warmRounds; r++) {
+                    selectiveRound(server, junk);
+                }
+                long[][] out = new long[rounds][];
+                for (int r = 0; r < rounds; r++) {
+                    out[r] = selectiveRound(server, junk);
+                }
+                return out;
+            });
+        } finally {
+            send(server, STOP);
+        }
+    }
+
+    /** One call with an empty mailbox, then one with {@code junk} unrelated messages queued; then drains them. */
+    private static long[] selectiveRound(Pid server, int junk) {
+        long empty = timedCall(server);
+        Pid me = self();
+        for (int i = 0; i < junk; i++) {
+            send(me, new Junk(i));
+        }
+        long loaded = timedCall(server);
+        int drained = Jarl.flush().size();
+        if (drained != junk) {
+            throw new IllegalStateException("expected " + junk + " queued messages, found " + drained);
+        }
+        return new long[] {empty, loaded};
+    }
+
+    private static long timedCall(Pid server) {
+        long t0 = System.nanoTime();
+        call(server, "req");
+        return System.nanoTime() - t0;
+    }
+}

@@ -1,0 +1,37 @@
+package io.jarl.bench;
+
+/**
+ * One actor runtime on the JVM. {@link BenchChild} drives every implementation the same way (the
+ * same sizes, warm-up and number of runs); each method does one scenario's work and returns raw
+ * numbers, and the driver takes medians.
+ */
+interface JvmRuntime extends AutoCloseable {
+
+    /** Time to spawn {@code n} processes and see all of them reach receive, and heap bytes per process. */
+    record Idle(double millis, double bytesPerProcess) {}
+
+    /** One run: spawns {@code n} idle processes, measures, stops them all. */
+    Idle spawnIdle(int n) throws Exception;
+
+    /** Nanoseconds per round trip: a warm-up of {@code warm} round trips, then {@code runs} runs of {@code n}. */
+    double[] pingPong(int warm, int n, int runs) throws Exception;
+
+    /** Nanoseconds per hop in a ring of {@code size} processes: one warm-up run, then {@code runs} runs. */
+    double[] ring(int size, int warmHops, int hops, int runs) throws Exception;
+
+    /** Calls per second of {@code clients} clients calling one server for {@code millis} ms, per run. */
+    double[] callFanin(int clients, int warmMillis, int millis, int runs) throws Exception;
+
+    /** Milliseconds for the skynet tree with {@code leaves} leaves, per run. */
+    double[] skynet(int warmLeaves, int leaves, int runs) throws Exception;
+
+    /**
+     * Request-reply latency in ns, per round: {@code [round][0]} with the caller's mailbox empty,
+     * {@code [round][1]} with {@code junk} unrelated messages queued in it.
+     */
+    long[][] selectiveReceive(int junk, int warmRounds, int rounds) throws Exception;
+
+    /** Releases what the runtime holds between scenarios (nothing, for the runtimes here). */
+    @Override
+    default void close() {}
+}

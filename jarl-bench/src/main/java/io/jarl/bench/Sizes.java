@@ -1,0 +1,66 @@
+package io.jarl.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How big each scenario is and how often it is repeated. Every runtime gets exactly these numbers:
+ * the JVM runtimes through {@link BenchChild}, the BEAM through {@link #erlangArgs()}.
+ *
+ * <p>Each repeated scenario first runs once untimed ({@code ...Warm}) and reports the median of the
+ * timed runs.
+ */
+public record Sizes(
+        boolean quick,
+        int spawnWarm, int spawn, int spawnRuns,
+        int pingPongWarm, int pingPong, int pingPongRuns,
+        int ringSize, int ringWarmHops, int ringHops, int ringRuns,
+        int faninWarmMillis, int faninMillis, int faninRuns,
+        int skynetWarm, int skynet, int skynetRuns,
+        int selectiveJunk, int selectiveWarmRounds, int selectiveRounds) {
+
+    /** Full size: a million processes; ring of 10,000 with 100 rounds; 100,000 queued messages. */
+    public static Sizes fullSize() {
+        return new Sizes(false,
+                100_000, 1_000_000, 3,
+                100_000, 1_000_000, 5,
+                10_000, 200_000, 1_000_000, 5,
+                500, 2_000, 3,
+                100_000, 1_000_000, 3,
+                100_000, 3, 21);
+    }
+
+    /** Small sizes, so that a run of all four runtimes takes well under a minute. */
+    public static Sizes quickSize() {
+        return new Sizes(true,
+                2_000, 20_000, 1,
+                20_000, 50_000, 3,
+                1_000, 20_000, 100_000, 3,
+                100, 250, 1,
+                1_000, 10_000, 3,
+                10_000, 2, 9);
+    }
+
+    public static Sizes of(boolean quick) {
+        return quick ? quickSize() : fullSize();
+    }
+
+    /** {@code key=value} arguments for {@code jarl_bench:main/1}. */
+    public List<String> erlangArgs() {
+        List<String> out = new ArrayList<>();
+        for (var c : Sizes.class.getRecordComponents()) {
+            if (c.getType() == int.class) {
+                try {
+                    out.add(snake(c.getName()) + "=" + c.getAccessor().invoke(this));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,51 @@
+package io.jarl.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class BenchMainTest {
+
+    @Test
+    @Timeout(60)
+    void quickJarlRunPrintsOneWellFormedLinePerScenario() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Result> results;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl", "pingpong", "ring"), out);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(output).contains("# machine: cores=");
+        List<String> lines = output.lines().filter(l -> l.startsWith("scenario=")).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines).allMatch(l -> l.matches("scenario=(pingpong|ring) runtime=jarl value=\\d+\\.\\d unit=ns"));
+        assertThat(results).extracting(Result::scenario).containsExactly("pingpong", "ring");
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.runtime()).isEqualTo("jarl");
+            assertThat(r.value()).isPositive();
+        });
+        assertThat(output).contains("Summary");
+    }
+
+    @Test
+    void resultLinesRoundTrip() {
+        Result r = new Result("call_fanin_16", "beam", 1234567.4, "calls/s");
+        assertThat(r.line()).isEqualTo("scenario=call_fanin_16 runtime=beam value=1234567 unit=calls/s");
+        assertThat(Result.parse(r.line())).contains(new Result("call_fanin_16", "beam", 1234567, "calls/s"));
+        assertThat(Result.parse("# runtime=beam took 1 s")).isEmpty();
+    }
+
+    @Test
+    void optionsAreParsed() {
+        var o = BenchMain.Options.parse(List.of("--quick", "--runtime", "jarl,beam", "call_fanin_16", "ring"));
+        assertThat(o.quick()).isTrue();
+        assertThat(o.runtimes()).containsExactly("jarl", "beam");
+        assertThat(o.scenarios()).containsExactly(Scenario.RING, Scenario.CALL_FANIN);
+    }
+}
