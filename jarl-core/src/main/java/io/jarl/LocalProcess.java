@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /*
@@ -85,7 +86,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     // Guarded by this.
     private HashSet<LocalProcess> links;
     private HashMap<Ref, LocalProcess> monitors;
-    private HashMap<Ref, Watch> monitoredBy;
+    // Not guarded by this: monitors of one process (say, a server's callers) come and go without
+    // contending for its lock. Made once, under the lock; see monitor() for the race with death.
+    private volatile ConcurrentHashMap<Ref, Watch> monitoredBy;
     private Object aliases; // a RefSet
     private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
 
@@ -190,7 +193,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** What a process that just ended must still tell others: its links, watchers and monitors. */
     private record Death(LocalProcess process, ExitReason reason, HashSet<LocalProcess> links,
-                         HashMap<Ref, Watch> watchers, HashMap<Ref, LocalProcess> watching) {}
+                         ConcurrentHashMap<Ref, Watch> watchers, HashMap<Ref, LocalProcess> watching) {}
 
     /**
      * Ends the process with {@code reason} unless it already ended, then tells its links and
@@ -221,7 +224,6 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             state = DEAD;
             death = new Death(this, reason, links, monitoredBy, monitors);
             links = null;
-            monitoredBy = null;
             monitors = null;
             name = registeredName;
             pendingTimers = timers;
@@ -556,21 +558,38 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             monitors.put(ref, target);
         }
-        synchronized (target) {
+        ConcurrentHashMap<Ref, Watch> watchers = target.watchers();
+        if (watchers != null) {
+            watchers.put(ref, new Watch(this, object));
+            // The target's death flips its state, then reads its watchers; this wrote the watch,
+            // then reads the state: one of the two sees the other (both are volatile).
             if (target.state == ALIVE) {
-                if (target.monitoredBy == null) {
-                    target.monitoredBy = new HashMap<>(4);
-                }
-                target.monitoredBy.put(ref, new Watch(this, object));
                 return true;
             }
+            watchers.remove(ref);
         }
+        // The target is dead. Its death may have seen the watch and sent a Down already; whoever
+        // takes the ref out of this process's monitors sends the one Down.
         synchronized (this) {
-            if (monitors != null) {
-                monitors.remove(ref);
+            return monitors == null || monitors.remove(ref) == null;
+        }
+    }
+
+    /** The map of this process's watchers, made on first use; null once it is dead. */
+    private ConcurrentHashMap<Ref, Watch> watchers() {
+        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
+        if (w == null) {
+            synchronized (this) {
+                if (state != ALIVE) {
+                    return null;
+                }
+                w = monitoredBy;
+                if (w == null) {
+                    monitoredBy = w = new ConcurrentHashMap<>(4);
+                }
             }
         }
-        return false;
+        return w;
     }
 
     /** Removes a monitor this process holds. Returns whether it was still active. */
@@ -586,9 +605,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         return true;
     }
 
-    private synchronized void removeWatcher(Ref ref) {
-        if (monitoredBy != null) {
-            monitoredBy.remove(ref);
+    private void removeWatcher(Ref ref) {
+        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
+        if (w != null) {
+            w.remove(ref);
         }
     }
 
@@ -676,8 +696,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             linked = links == null ? List.of() : List.copyOf(links);
             watching = monitors == null ? List.of() : List.copyOf(new HashSet<>(monitors.values()));
             watchedBy = new ArrayList<>();
-            if (monitoredBy != null) {
-                for (Watch w : monitoredBy.values()) {
+            ConcurrentHashMap<Ref, Watch> by = monitoredBy;
+            if (by != null) {
+                for (Watch w : by.values()) {
                     if (!watchedBy.contains(w.watcher)) {
                         watchedBy.add(w.watcher);
                     }
