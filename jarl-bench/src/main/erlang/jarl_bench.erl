@@ -3,13 +3,17 @@
 %% BenchMain compiles this file into a temporary directory and runs
 %%   erl -noshell +P 4194304 -pa Dir -run jarl_bench main key=value... scenario...
 %% where the key=value arguments are the sizes of io.jarl.bench.Sizes (the same numbers the JVM
-%% runtimes get) and the scenarios are spawn_1m idle_bytes pingpong ring call_fanin skynet
-%% selective_receive. Each scenario prints
+%% runtimes get) and the scenarios are spawn_1m idle_bytes pingpong ring call_fanin genserver_call
+%% skynet selective_receive. Each scenario prints
 %%   scenario=<name> runtime=beam value=<number> unit=<unit>
 %% and "# ..." lines with the individual runs. As on the JVM: one untimed warm-up, then the median
 %% of the timed runs.
+%%
+%% The module is also genserver_call's server: a gen_server that answers every call with its request.
 -module(jarl_bench).
+-behaviour(gen_server).
 -export([main/1]).
+-export([init/1, handle_call/3, handle_cast/2]).
 
 main(Args) ->
     {Opts, Names} = lists:partition(fun(A) -> lists:member($=, A) end, Args),
@@ -44,6 +48,11 @@ run(["ring" | Rest], S) ->
 run(["call_fanin" | Rest], S) ->
     call_fanin(16, S),
     call_fanin(100, S),
+    run(Rest, S);
+run(["genserver_call" | Rest], S) ->
+    genserver_call(1, S),
+    genserver_call(16, S),
+    genserver_call(100, S),
     run(Rest, S);
 run(["skynet" | Rest], S) ->
     skynet(S),
@@ -228,22 +237,47 @@ call_fanin(Clients, #{fanin_warm_millis := Warm, fanin_millis := Millis, fanin_r
     result("call_fanin_" ++ integer_to_list(Clients), Values, "calls/s").
 
 fanin_run(Server, Clients, Millis) ->
+    calls_run(fun(Request) -> call(Server, Request) end, Clients, Millis).
+
+%% Starts Clients processes that each apply Call (to their number of calls so far) until Millis ms
+%% have passed; returns the calls per second of them all.
+calls_run(Call, Clients, Millis) ->
     Self = self(),
-    Pids = [spawn(fun() -> client(Server, Self) end) || _ <- lists:seq(1, Clients)],
+    Pids = [spawn(fun() -> client(Call, Self) end) || _ <- lists:seq(1, Clients)],
     T0 = now_ns(),
     Deadline = T0 + Millis * 1000000,
     [P ! {go, Deadline} || P <- Pids],
     Total = lists:sum([receive {count, C} -> C end || _ <- Pids]),
     Total * 1.0e9 / (now_ns() - T0).
 
-client(Server, Driver) ->
-    receive {go, Deadline} -> Driver ! {count, client_loop(Server, Deadline, 0)} end.
+client(Call, Driver) ->
+    receive {go, Deadline} -> Driver ! {count, client_loop(Call, Deadline, 0)} end.
 
-client_loop(Server, Deadline, Calls) ->
+client_loop(Call, Deadline, Calls) ->
     case now_ns() < Deadline of
-        true -> call(Server, Calls), client_loop(Server, Deadline, Calls + 1);
+        true -> Call(Calls), client_loop(Call, Deadline, Calls + 1);
         false -> Calls
     end.
+
+%% ------------------------------------------------------------------ genserver_call
+
+%% A real gen_server (this module's callbacks below), called with gen_server:call/2 (5 s timeout).
+genserver_call(Clients, #{genserver_warm_millis := Warm, genserver_millis := Millis, genserver_runs := Runs}) ->
+    Values = in_proc(fun() ->
+        {ok, Server} = gen_server:start(?MODULE, [], []),
+        Call = fun(Request) -> gen_server:call(Server, Request) end,
+        calls_run(Call, Clients, Warm),
+        Vs = repeat(Runs, fun() -> calls_run(Call, Clients, Millis) end),
+        ok = gen_server:stop(Server),
+        Vs
+    end),
+    result("genserver_call_" ++ integer_to_list(Clients), Values, "calls/s").
+
+init([]) -> {ok, echo}.
+
+handle_call(Request, _From, State) -> {reply, Request, State}.
+
+handle_cast(_Request, State) -> {noreply, State}.
 
 %% ------------------------------------------------------------------ skynet
 

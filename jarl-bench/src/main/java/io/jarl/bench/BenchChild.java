@@ -92,6 +92,15 @@ public final class BenchChild {
                                     scenario.unit));
                         }
                     }
+                    case GENSERVER_CALL -> {
+                        for (int clients : Scenario.GENSERVER_CLIENTS) {
+                            double[] rates = rt.genServerCall(clients, s.genserverWarmMillis(), s.genserverMillis(),
+                                    s.genserverRuns());
+                            notes.accept(note(scenario.id + "_" + clients, runtime, "calls/s", rates));
+                            out.accept(new Result(scenario.id + "_" + clients, runtime, Stats.median(rates),
+                                    scenario.unit));
+                        }
+                    }
                     case SKYNET -> {
                         double[] ms = rt.skynet(s.skynetWarm(), s.skynet(), s.skynetRuns());
                         notes.accept(note(scenario.id, runtime, "ms", ms));

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *     [--quick] [--runtime jarl,pekko,pekko_tuned,beam] [scenario...]
  * </pre>
  *
- * Scenarios: spawn_1m idle_bytes pingpong ring call_fanin skynet selective_receive (default: all).
+ * Scenarios: spawn_1m idle_bytes pingpong ring call_fanin genserver_call skynet selective_receive
+ * (default: all).
  * Prints the machine, one {@code scenario=... runtime=... value=... unit=...} line per scenario and
  * runtime (with {@code #} lines giving the individual runs), then a table of Jarl against each peer.
  *

@@ -10,7 +10,12 @@ import static io.jarl.Jarl.spawn;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.server.CallResult;
+import io.jarl.server.From;
+import io.jarl.server.GenServer;
+import io.jarl.server.Init;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 
 /**
  * The scenarios written as a Jarl user would write them: processes that loop over {@code receive},
@@ -201,6 +206,14 @@ final class JarlRuntime implements JvmRuntime {
     }
 
     private static double faninRun(Pid server, int clients, int millis) {
+        return callRun(clients, millis, calls -> call(server, calls));
+    }
+
+    /**
+     * Starts {@code clients} processes that each do {@code call} (with their number of calls so far
+     * as the request) until {@code millis} ms have passed; returns the calls per second of them all.
+     */
+    private static double callRun(int clients, int millis, LongConsumer call) {
         Pid me = self();
         Pid[] cs = new Pid[clients];
         for (int i = 0; i < clients; i++) {
@@ -208,7 +221,7 @@ final class JarlRuntime implements JvmRuntime {
                 long deadline = receive(Go.class).deadlineNanos();
                 long calls = 0;
                 while (System.nanoTime() - deadline < 0) {
-                    call(server, calls);
+                    call.accept(calls);
                     calls++;
                 }
                 send(me, new Count(calls));
@@ -224,6 +237,39 @@ final class JarlRuntime implements JvmRuntime {
             total += receive(Count.class).calls();
         }
         return total * 1e9 / (System.nanoTime() - t0);
+    }
+
+    // ---------------------------------------------------------------- genserver_call
+
+    /** A real {@link GenServer} that answers every call with its request; the state is not used. */
+    static final class EchoServer implements GenServer<String, Object, Object> {
+        @Override
+        public Init<String> init() {
+            return Init.ok("echo");
+        }
+
+        @Override
+        public CallResult<String> handleCall(Object request, From from, String state) {
+            return CallResult.reply(request, state);
+        }
+    }
+
+    /** As a user calls a server: {@code GenServer.call(pid, request)} with the default 5 s timeout. */
+    @Override
+    public double[] genServerCall(int clients, int warmMillis, int millis, int runs) {
+        return Jarl.run(() -> {
+            Pid server = GenServer.start(new EchoServer()).orElseThrow();
+            try {
+                callRun(clients, warmMillis, calls -> GenServer.call(server, calls));
+                double[] out = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    out[r] = callRun(clients, millis, calls -> GenServer.call(server, calls));
+                }
+                return out;
+            } finally {
+                GenServer.stop(server);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- skynet

@@ -22,6 +22,13 @@ interface JvmRuntime extends AutoCloseable {
     /** Calls per second of {@code clients} clients calling one server for {@code millis} ms, per run. */
     double[] callFanin(int clients, int warmMillis, int millis, int runs) throws Exception;
 
+    /**
+     * Calls per second of {@code clients} clients calling one server for {@code millis} ms, per run,
+     * through the runtime's own call API: Jarl's {@code GenServer.call}, Pekko's ask, OTP's
+     * {@code gen_server:call}.
+     */
+    double[] genServerCall(int clients, int warmMillis, int millis, int runs) throws Exception;
+
     /** Milliseconds for the skynet tree with {@code leaves} leaves, per run. */
     double[] skynet(int warmLeaves, int leaves, int runs) throws Exception;
 

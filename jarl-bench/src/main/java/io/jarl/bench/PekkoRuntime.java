@@ -326,18 +326,50 @@ final class PekkoRuntime implements JvmRuntime {
                 .build();
     }
 
-    /** Calls the server again on every reply until the deadline, then reports its count and stops. */
+    /** genserver_call's timeout of one ask: gen_server:call's and Jarl's GenServer.call's default. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Calls the server again on every reply until the deadline, then reports its count and stops.
+     *
+     * <p>call_fanin ({@code ask} false): the plain request-response pattern, the request carrying the
+     * client itself as {@code replyTo}. genserver_call ({@code ask} true): what a Pekko user writes
+     * for a synchronous call from one actor to another, Pekko's "request-response with ask between
+     * two actors": {@link ActorContext#ask} with a timeout (5 s, as {@code gen_server:call}), whose
+     * answer, or failure on timeout, comes back as a message of the client's own protocol. Per call it
+     * creates a temporary reply actor and schedules the timeout, as a gen_server call makes an alias
+     * and a monitor. (A blocking {@link AskPattern#ask} ... {@code .get()} inside an actor would hold
+     * a dispatcher thread for the wait, which Pekko's documentation warns against; AskPattern is for
+     * code outside the actor system.)
+     */
     static final class Client extends AbstractBehavior<ClientMsg> {
         private final ActorRef<Call> server;
         private final ActorRef<Count> driver;
         private final ActorRef<Reply> me;
+        private final boolean ask;
         private long deadline, calls;
 
-        Client(ActorContext<ClientMsg> context, ActorRef<Call> server, ActorRef<Count> driver) {
+        Client(ActorContext<ClientMsg> context, ActorRef<Call> server, ActorRef<Count> driver, boolean ask) {
             super(context);
             this.server = server;
             this.driver = driver;
             this.me = context.getSelf().narrow();
+            this.ask = ask;
+        }
+
+        private void call() {
+            if (!ask) {
+                server.tell(new Call(me, calls));
+                return;
+            }
+            long request = calls;
+            getContext().ask(Reply.class, server, CALL_TIMEOUT, replyTo -> new Call(replyTo, request),
+                    (reply, failure) -> {
+                        if (reply == null) {
+                            throw new IllegalStateException("call " + request + " to " + server + " failed", failure);
+                        }
+                        return reply;
+                    });
         }
 
         @Override
@@ -345,13 +377,13 @@ final class PekkoRuntime implements JvmRuntime {
             return newReceiveBuilder()
                     .onMessage(Go.class, go -> {
                         deadline = go.deadlineNanos();
-                        server.tell(new Call(me, calls));
+                        call();
                         return this;
                     })
                     .onMessage(Reply.class, reply -> {
                         calls++;
                         if (System.nanoTime() - deadline < 0) {
-                            server.tell(new Call(me, calls));
+                            call();
                             return this;
                         }
                         driver.tell(new Count(calls));
@@ -363,13 +395,15 @@ final class PekkoRuntime implements JvmRuntime {
 
     static final class FaninDriver extends AbstractBehavior<FaninMsg> {
         private final ActorRef<Call> server;
+        private final boolean ask;
         private long t0, total;
         private int waiting;
         private ActorRef<Double> replyTo;
 
-        FaninDriver(ActorContext<FaninMsg> context) {
+        FaninDriver(ActorContext<FaninMsg> context, boolean ask) {
             super(context);
             server = context.spawn(echoServer(), "server");
+            this.ask = ask;
         }
 
         @Override
@@ -381,7 +415,7 @@ final class PekkoRuntime implements JvmRuntime {
                         ActorRef<ClientMsg>[] clients = new ActorRef[run.clients()];
                         for (int i = 0; i < clients.length; i++) {
                             clients[i] = getContext().spawnAnonymous(
-                                    Behaviors.<ClientMsg>setup(ctx -> new Client(ctx, server, me)));
+                                    Behaviors.<ClientMsg>setup(ctx -> new Client(ctx, server, me, ask)));
                         }
                         waiting = clients.length;
                         total = 0;
@@ -406,7 +440,20 @@ final class PekkoRuntime implements JvmRuntime {
 
     @Override
     public double[] callFanin(int clients, int warmMillis, int millis, int runs) throws Exception {
-        ActorSystem<FaninMsg> system = system("fanin", Behaviors.setup(FaninDriver::new));
+        return calls("fanin", false, clients, warmMillis, millis, runs);
+    }
+
+    // ---------------------------------------------------------------- genserver_call
+
+    /** call_fanin's driver and echo server, with clients that call through {@link ActorContext#ask}. */
+    @Override
+    public double[] genServerCall(int clients, int warmMillis, int millis, int runs) throws Exception {
+        return calls("genserver", true, clients, warmMillis, millis, runs);
+    }
+
+    private double[] calls(String name, boolean ask, int clients, int warmMillis, int millis, int runs)
+            throws Exception {
+        ActorSystem<FaninMsg> system = system(name, Behaviors.setup(ctx -> new FaninDriver(ctx, ask)));
         try {
             PekkoRuntime.<FaninMsg, Double>ask(system, r -> new RunFanin(clients, warmMillis, r));
             double[] out = new double[runs];

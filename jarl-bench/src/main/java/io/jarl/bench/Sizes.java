@@ -16,6 +16,7 @@ public record Sizes(
         int pingPongWarm, int pingPong, int pingPongRuns,
         int ringSize, int ringWarmHops, int ringHops, int ringRuns,
         int faninWarmMillis, int faninMillis, int faninRuns,
+        int genserverWarmMillis, int genserverMillis, int genserverRuns,
         int skynetWarm, int skynet, int skynetRuns,
         int selectiveJunk, int selectiveWarmRounds, int selectiveRounds) {
 
@@ -25,6 +26,7 @@ public record Sizes(
                 100_000, 1_000_000, 3,
                 100_000, 1_000_000, 5,
                 10_000, 200_000, 1_000_000, 5,
+                500, 2_000, 3,
                 500, 2_000, 3,
                 100_000, 1_000_000, 3,
                 100_000, 3, 21);
@@ -36,6 +38,7 @@ public record Sizes(
                 2_000, 20_000, 1,
                 20_000, 50_000, 3,
                 1_000, 20_000, 100_000, 3,
+                100, 250, 1,
                 100, 250, 1,
                 1_000, 10_000, 3,
                 10_000, 2, 9);

@@ -17,20 +17,25 @@ class BenchMainTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<Result> results;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl", "pingpong", "ring"), out);
+            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl", "pingpong", "ring",
+                    "genserver_call"), out);
         }
         String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(output).contains("# machine: cores=");
         List<String> lines = output.lines().filter(l -> l.startsWith("scenario=")).toList();
-        assertThat(lines).hasSize(2);
-        assertThat(lines).allMatch(l -> l.matches("scenario=(pingpong|ring) runtime=jarl value=\\d+\\.\\d unit=ns"));
-        assertThat(results).extracting(Result::scenario).containsExactly("pingpong", "ring");
+        assertThat(lines).hasSize(5);
+        assertThat(lines.subList(0, 2))
+                .allMatch(l -> l.matches("scenario=(pingpong|ring) runtime=jarl value=\\d+\\.\\d unit=ns"));
+        assertThat(lines.subList(2, 5))
+                .allMatch(l -> l.matches("scenario=genserver_call_(1|16|100) runtime=jarl value=\\d+ unit=calls/s"));
+        assertThat(results).extracting(Result::scenario).containsExactly("pingpong", "ring",
+                "genserver_call_1", "genserver_call_16", "genserver_call_100");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.runtime()).isEqualTo("jarl");
             assertThat(r.value()).isPositive();
         });
-        assertThat(output).contains("Summary");
+        assertThat(output).contains("Summary").contains("genserver_call_100 calls/s");
     }
 
     @Test
@@ -47,5 +52,10 @@ class BenchMainTest {
         assertThat(o.quick()).isTrue();
         assertThat(o.runtimes()).containsExactly("jarl", "beam");
         assertThat(o.scenarios()).containsExactly(Scenario.RING, Scenario.CALL_FANIN);
+        assertThat(BenchMain.Options.parse(List.of("genserver_call_1")).scenarios())
+                .containsExactly(Scenario.GENSERVER_CALL);
+        assertThat(Scenario.parse(List.of())).contains(Scenario.GENSERVER_CALL);
+        assertThat(Scenario.GENSERVER_CALL.lineNames())
+                .containsExactly("genserver_call_1", "genserver_call_16", "genserver_call_100");
     }
 }
