@@ -15,6 +15,11 @@ jarl_find_jdk() {
     if [ -n "$major" ] && [ "${major%%.*}" -ge 25 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
       export PATH="$JAVA_HOME/bin:$PATH"
+      # Maven 3.9's Guice calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
+      case " ${MAVEN_OPTS:-} " in
+        *sun-misc-unsafe-memory-access*) ;;
+        *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+      esac
       return 0
     fi
   done
