@@ -14,6 +14,7 @@ class BenchMainTest {
     @Test
     @Timeout(60)
     void quickJarlRunPrintsOneWellFormedLinePerScenario() throws Exception {
+        int processesBefore = io.jarl.Jarl.processCount();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<Result> results;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
@@ -36,6 +37,8 @@ class BenchMainTest {
             assertThat(r.value()).isPositive();
         });
         assertThat(output).contains("Summary").contains("genserver_call_100 calls/s");
+        // The scenarios end every process they start (kills and stops are synchronous).
+        assertThat(io.jarl.Jarl.processCount()).isEqualTo(processesBefore);
     }
 
     @Test
