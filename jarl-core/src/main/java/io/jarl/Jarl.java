@@ -161,8 +161,8 @@ public final class Jarl {
     }
 
     /**
-     * Sends {@code message} to an address: a pid (never fails) or a registered name (fails if
-     * nobody has it).
+     * Sends {@code message} to an address: a pid (never fails), a registered name or a {@link Via}
+     * name (fail if nobody has it).
      *
      * @throws NoSuchNameException if {@code to} is a name no process has (OTP: {@code badarg})
      */
@@ -170,6 +170,7 @@ public final class Jarl {
         switch (Objects.requireNonNull(to, "to")) {
             case Pid pid -> send(pid, message);
             case Name name -> send(name.value(), message);
+            case Via via -> send(via.resolve().orElseThrow(() -> new NoSuchNameException(via.toString())), message);
         }
     }
 

@@ -11,6 +11,7 @@ import io.jarl.Pid;
 import io.jarl.ProcessScope;
 import io.jarl.Ref;
 import io.jarl.SpawnOptions;
+import io.jarl.Via;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,7 +105,7 @@ final class GenServerEngine<S, C, K> {
             // Monitored from birth: the Ack or Down can come before a later monitor() would mark the
             // mailbox, and the receive below skips what came before the tag's mark only.
             io.jarl.Spawned spawned = Jarl.spawnMonitor(spawn,
-                    () -> new GenServerEngine<>(server, link ? parent : null).main(parent, tag, options.name()));
+                    () -> new GenServerEngine<>(server, link ? parent : null).main(parent, tag, options));
             pid = spawned.pid();
             monitor = spawned.monitor();
         } catch (NameTakenException e) {
@@ -148,18 +149,30 @@ final class GenServerEngine<S, C, K> {
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The server process's body. */
-    private void main(Pid starter, Ref tag, Optional<String> name) {
+    private void main(Pid starter, Ref tag, StartOptions options) {
         if (parent == null) {
             parent = Jarl.self();
         }
         this.starter = starter;
+        if (options.via().isPresent()) {
+            // OTP (gen:register_name): a via name is registered by the server itself; a taken one
+            // fails the start with {already_started, Pid} and the server exits normal.
+            Via via = options.via().get();
+            if (!via.registry().registerName(via.key(), Jarl.self())) {
+                Optional<Pid> owner = via.resolve();
+                Jarl.send(starter, new Ack(tag, new StartResult.Failed(owner.isPresent()
+                        ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
+                        : ExitReason.of("name " + via + " could not be registered"))));
+                return;
+            }
+        }
         Init<S> init;
         try {
             init = server.init();
             Objects.requireNonNull(init, "init() returned null");
         } catch (Throwable t) {
             ExitReason reason = reasonOf(t);
-            failStart(tag, name, new StartResult.Failed(reason));
+            failStart(tag, options, new StartResult.Failed(reason));
             throw exitWith(reason, t, "init failed");
         }
         switch (init) {
@@ -169,20 +182,22 @@ final class GenServerEngine<S, C, K> {
                 Jarl.send(starter, new Ack(tag, new StartResult.Ok(Jarl.self())));
                 loop();
             }
-            case Init.Ignore<S> ignore -> failStart(tag, name, new StartResult.Ignored());
+            case Init.Ignore<S> ignore -> failStart(tag, options, new StartResult.Ignored());
             case Init.Stop<S> stop -> {
-                failStart(tag, name, new StartResult.Failed(stop.reason()));
+                failStart(tag, options, new StartResult.Failed(stop.reason()));
                 throw new ExitException(stop.reason(), "init returned stop");
             }
         }
     }
 
-    private void failStart(Ref tag, Optional<String> name, StartResult result) {
-        name.ifPresent(n -> {
+    /** Frees the server's name, then tells the starter (OTP: gen:unregister_name before init_fail). */
+    private void failStart(Ref tag, StartOptions options, StartResult result) {
+        options.name().ifPresent(n -> {
             if (Jarl.whereis(n).filter(Jarl.self()::equals).isPresent()) {
                 Jarl.unregister(n);
             }
         });
+        options.via().ifPresent(via -> via.registry().unregisterName(via.key()));
         Jarl.send(starter, new Ack(tag, result));
     }
 

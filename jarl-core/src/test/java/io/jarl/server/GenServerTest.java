@@ -232,6 +232,60 @@ class GenServerTest {
         }
     }
 
+    /** A minimal via registry: a map, whose entries for dead processes count as free. */
+    static final class MapRegistry implements io.jarl.NameRegistry {
+        final java.util.concurrent.ConcurrentHashMap<Object, Pid> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public boolean registerName(Object key, Pid pid) {
+            names.entrySet().removeIf(e -> !e.getValue().isAlive());
+            return names.putIfAbsent(key, pid) == null;
+        }
+
+        @Override
+        public void unregisterName(Object key) {
+            names.remove(key);
+        }
+
+        @Override
+        public Optional<Pid> whereisName(Object key) {
+            return Optional.ofNullable(names.get(key));
+        }
+    }
+
+    /** OTP: start with {via, Module, Name}, and calls, casts and sends through it. */
+    @Test
+    void startViaARegistry() {
+        try (var me = attach()) {
+            MapRegistry registry = new MapRegistry();
+            io.jarl.Via name = new io.jarl.Via(registry, List.of("stack", 1));
+            Pid stack = GenServer.start(new Stack(List.of("a")), StartOptions.via(registry, List.of("stack", 1)))
+                    .orElseThrow();
+            assertThat(registry.whereisName(List.of("stack", 1))).contains(stack);
+            GenServer.cast(name, new Stack.Cast.Push("b"));
+            assertThat(GenServer.call(name, new Stack.Call.Size())).isEqualTo(2);
+            send(name, "an info message"); // logged by the default handleInfo
+            // The name is taken: a second start fails with already_started and leaves nothing running.
+            assertThat(GenServer.start(new Stack(List.of()), StartOptions.via(registry, List.of("stack", 1))))
+                    .isEqualTo(new StartResult.Failed(ExitReason.of(new StartResult.AlreadyStarted(stack))));
+            GenServer.stop(name);
+            assertThatThrownBy(() -> GenServer.call(name, new Stack.Call.Size()))
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+            assertThatThrownBy(() -> send(name, "x")).isInstanceOf(io.jarl.NoSuchNameException.class);
+        }
+    }
+
+    @Test
+    void aFailedInitFreesItsViaName() {
+        try (var me = attach()) {
+            MapRegistry registry = new MapRegistry();
+            StartResult r = GenServer.start(new Scripted(self(), Init.stop(ExitReason.of("no_way")), false),
+                    StartOptions.via(registry, "svc"));
+            assertThat(r).isEqualTo(new StartResult.Failed(ExitReason.of("no_way")));
+            assertThat(registry.names).isEmpty();
+        }
+    }
+
     @Test
     void startInitIgnore() {
         try (var me = attach()) {
