@@ -266,6 +266,33 @@ public interface GenServer<S, C, K> {
         return GenServerEngine.checkResponse(message, id);
     }
 
+    /**
+     * Sends a call without waiting and adds it, with {@code label}, to {@code ids}
+     * (OTP: {@code send_request/4}). Returns the new collection.
+     */
+    static <L> RequestIds<L> sendRequest(Address server, Object request, L label, RequestIds<L> ids) {
+        return ids.add(sendRequest(server, request), label);
+    }
+
+    /**
+     * Waits for a reply to any request of {@code ids} (OTP: {@code receive_response/3}). With
+     * {@code delete} the answered request leaves the returned collection. On timeout all the requests
+     * are abandoned: their late replies never arrive.
+     */
+    static <L> Responses<L> receiveResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenServerEngine.receiveResponse(ids, timeout, delete, true);
+    }
+
+    /** As {@link #receiveResponse(RequestIds, Duration, boolean)}, but on timeout the requests stay active (OTP: {@code wait_response/3}). */
+    static <L> Responses<L> waitResponse(RequestIds<L> ids, Duration timeout, boolean delete) {
+        return GenServerEngine.receiveResponse(ids, timeout, delete, false);
+    }
+
+    /** Whether {@code message}, already received, answers a request of {@code ids} (OTP: {@code check_response/3}). */
+    static <L> Responses<L> checkResponse(Object message, RequestIds<L> ids, boolean delete) {
+        return GenServerEngine.checkResponse(message, ids, delete);
+    }
+
     /** The pid of a server address, if it runs (OTP: {@code whereis/1} for names). */
     static java.util.Optional<Pid> whereis(Address server) {
         return server.resolve();

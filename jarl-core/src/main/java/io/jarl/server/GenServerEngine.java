@@ -442,8 +442,7 @@ final class GenServerEngine<S, C, K> {
 
     static Response receiveResponse(RequestId id, Duration timeout, boolean abandonOnTimeout) {
         Objects.requireNonNull(id, "id");
-        Object answer = Jarl.receive(id.monitor(), m -> checkResponse(m, id) instanceof Response.NoReply ? null : m,
-                timeout).orElse(null);
+        Object answer = Jarl.receive(id.monitor(), m -> answers(m, id) ? m : null, timeout).orElse(null);
         if (answer != null) {
             return checkResponse(answer, id);
         }
@@ -455,6 +454,12 @@ final class GenServerEngine<S, C, K> {
         return Jarl.receive(m -> m instanceof Reply r && r.tag().equals(id.alias()) ? r : null, Duration.ZERO)
                 .<Response>map(r -> new Response.Reply(r.value()))
                 .orElse(new Response.Timeout());
+    }
+
+    /** Whether {@code message} is the reply to {@code id}, or the Down of its server. */
+    static boolean answers(Object message, RequestId id) {
+        return message instanceof Reply r && r.tag().equals(id.alias())
+                || message instanceof Down d && d.ref().equals(id.monitor());
     }
 
     static Response checkResponse(Object message, RequestId id) {
@@ -469,6 +474,44 @@ final class GenServerEngine<S, C, K> {
             return new Response.Error(d.reason());
         }
         return new Response.NoReply();
+    }
+
+    static <L> Responses<L> receiveResponse(RequestIds<L> ids, Duration timeout, boolean delete,
+                                            boolean abandonOnTimeout) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(timeout, "timeout");
+        if (ids.size() == 0) {
+            return new Responses.NoRequest<>();
+        }
+        Object answer = Jarl.receive(m -> ids.answeredBy(m).isPresent() ? m : null, timeout).orElse(null);
+        if (answer != null) {
+            return checkResponse(answer, ids, delete);
+        }
+        if (abandonOnTimeout) {
+            // OTP: receive_response abandons the requests at timeout; replies already queued go too.
+            for (RequestId id : ids.ids()) {
+                Jarl.unalias(id.alias());
+                Jarl.demonitor(id.monitor(), true);
+            }
+            while (Jarl.receive(m -> m instanceof Reply && ids.answeredBy(m).isPresent() ? m : null, Duration.ZERO)
+                    .isPresent()) {
+                // dropped
+            }
+        }
+        return new Responses.Timeout<>();
+    }
+
+    static <L> Responses<L> checkResponse(Object message, RequestIds<L> ids, boolean delete) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.size() == 0) {
+            return new Responses.NoRequest<>();
+        }
+        Optional<RequestId> id = ids.answeredBy(message);
+        if (id.isEmpty()) {
+            return new Responses.NoReply<>();
+        }
+        Response response = checkResponse(message, id.get());
+        return new Responses.Answer<>(response, ids.label(id.get()), delete ? ids.remove(id.get()) : ids);
     }
 
     static void stop(Address server, ExitReason reason, Duration timeout) {

@@ -710,6 +710,52 @@ class GenServerTest {
         }
     }
 
+    /** OTP: gen_server_SUITE send_request_receive_reqid_collection and friends. */
+    @Test
+    void requestIdCollections() {
+        try (var me = attach()) {
+            Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
+            RequestIds<String> ids = RequestIds.empty();
+            assertThat(GenServer.receiveResponse(ids, WAIT, true)).isEqualTo(new Responses.NoRequest<String>());
+
+            ids = GenServer.sendRequest(s, new Echo("a"), "first", ids);
+            ids = GenServer.sendRequest(s, new Echo("b"), "second", ids);
+            ids = GenServer.sendRequest(deadProcess(), new Echo("x"), "dead", ids);
+            assertThat(ids.size()).isEqualTo(3);
+            assertThat(ids.toList()).extracting(java.util.Map.Entry::getValue).containsExactly("first", "second", "dead");
+
+            java.util.Map<String, Response> got = new java.util.HashMap<>();
+            while (ids.size() > 0) {
+                Responses<String> r = GenServer.receiveResponse(ids, WAIT, true);
+                assertThat(r).isInstanceOf(Responses.Answer.class);
+                Responses.Answer<String> a = (Responses.Answer<String>) r;
+                got.put(a.label(), a.response());
+                ids = a.rest();
+            }
+            assertThat(got).containsEntry("first", new Response.Reply("a")).containsEntry("second", new Response.Reply("b"))
+                    .containsEntry("dead", new Response.Error(ExitReason.noproc()));
+
+            // wait_response keeps the requests at timeout; check_response recognises a reply taken by hand.
+            RequestIds<String> slow = GenServer.sendRequest(s, new Later(Duration.ofMillis(50)), "slow", RequestIds.empty());
+            assertThat(GenServer.waitResponse(slow, Duration.ZERO, false)).isEqualTo(new Responses.Timeout<String>());
+            Object reply = receive(m -> m instanceof GenServerEngine.Reply ? m : skip(), WAIT).orElseThrow();
+            assertThat(GenServer.checkResponse("unrelated", slow, true)).isEqualTo(new Responses.NoReply<String>());
+            assertThat(GenServer.checkResponse(reply, slow, true))
+                    .isEqualTo(new Responses.Answer<>(new Response.Reply("late"), "slow", RequestIds.<String>empty()));
+
+            // receive_response abandons the requests at timeout: the late reply never arrives.
+            RequestIds<String> abandoned = GenServer.sendRequest(s, new Later(Duration.ofMillis(100)), "late",
+                    RequestIds.empty());
+            assertThat(GenServer.receiveResponse(abandoned, Duration.ofMillis(5), true))
+                    .isEqualTo(new Responses.Timeout<String>());
+            sleepUntilServerReplied(s);
+            assertThat(receive(Duration.ZERO)).isEmpty();
+
+            GenServer.stop(s);
+            awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
     // ---------------------------------------------------------------- sys
 
     @Test
