@@ -61,6 +61,12 @@ final class GenServerEngine<S, C, K> {
         record Resume() implements SysOp {}
 
         record Terminate(ExitReason reason) implements SysOp {}
+
+        record Statistics(boolean on) implements SysOp {}
+
+        record GetStatistics() implements SysOp {}
+
+        record Trace(boolean on) implements SysOp {}
     }
 
     private final GenServer<S, C, K> server;
@@ -70,6 +76,10 @@ final class GenServerEngine<S, C, K> {
     private Optional<Next> next = Optional.empty();
     private boolean suspended;
     private Object lastMessage;
+    private long statsSince; // 0: statistics off (OTP: sys debug option statistics)
+    private long messagesIn;
+    private long messagesOut;
+    private boolean trace; // OTP: sys debug option trace
 
     private GenServerEngine(GenServer<S, C, K> server, Pid parent) {
         this.server = server;
@@ -220,6 +230,12 @@ final class GenServerEngine<S, C, K> {
                 msg = Jarl.receive();
             }
             lastMessage = msg;
+            if (statsSince != 0) {
+                messagesIn++;
+            }
+            if (trace) {
+                LOG.info("*DBG* {} got {}", Jarl.self(), msg);
+            }
             dispatch(msg);
         }
     }
@@ -242,7 +258,7 @@ final class GenServerEngine<S, C, K> {
     private void handleCall(From from, C request) {
         switch (invoke(() -> server.handleCall(request, from, state))) {
             case CallResult.Reply<S> r -> {
-                GenServer.reply(from, r.reply());
+                replied(from, r.reply());
                 state = r.state();
                 next = r.next();
             }
@@ -251,14 +267,25 @@ final class GenServerEngine<S, C, K> {
                 try {
                     server.terminate(s.reason(), state);
                 } catch (Throwable t) {
-                    GenServer.reply(from, s.reply());
+                    replied(from, s.reply());
                     throw exitWith(reasonOf(t), t, "terminate failed");
                 }
-                GenServer.reply(from, s.reply());
+                replied(from, s.reply());
                 throw exitWith(s.reason(), null, "stopped");
             }
             case Result.NoReply<S> r -> apply(r);
             case Result.Stop<S> r -> apply(r);
+        }
+    }
+
+    /** Replies to a call, counting and tracing it when asked to. */
+    private void replied(From from, Object reply) {
+        GenServer.reply(from, reply);
+        if (statsSince != 0) {
+            messagesOut++;
+        }
+        if (trace) {
+            LOG.info("*DBG* {} sent {} to {}", Jarl.self(), reply, from.pid());
         }
     }
 
@@ -366,6 +393,19 @@ final class GenServerEngine<S, C, K> {
                 GenServer.reply(from, Sys.OK);
             }
             case SysOp.Terminate(ExitReason reason) -> throw stop(reason, null);
+            case SysOp.Statistics(boolean on) -> {
+                statsSince = on ? Math.max(1, System.currentTimeMillis()) : 0;
+                messagesIn = 0;
+                messagesOut = 0;
+                GenServer.reply(from, Sys.OK);
+            }
+            case SysOp.GetStatistics() -> GenServer.reply(from, statsSince == 0 ? Sys.NO_STATISTICS
+                    : new Sys.Statistics(java.time.Instant.ofEpochMilli(statsSince), java.time.Instant.now(),
+                            messagesIn, messagesOut));
+            case SysOp.Trace(boolean on) -> {
+                trace = on;
+                GenServer.reply(from, Sys.OK);
+            }
         }
     }
 

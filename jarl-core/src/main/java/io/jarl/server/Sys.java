@@ -22,6 +22,13 @@ public final class Sys {
         }
     };
 
+    static final Object NO_STATISTICS = new Object() {
+        @Override
+        public String toString() {
+            return "no_statistics";
+        }
+    };
+
     record StateBox(Object state) {}
 
     record Failure(RuntimeException error) {}
@@ -79,6 +86,38 @@ public final class Sys {
     /** Resumes a suspended server (OTP: {@code sys:resume/1}). */
     public static void resume(Address server) {
         GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Resume(), GenServer.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * What a server counted since {@link #statistics(Address, boolean)} was turned on (OTP:
+     * {@code sys:statistics(Name, get)}; Java has no reductions to report).
+     *
+     * @param since       when counting started
+     * @param now         when these figures were taken
+     * @param messagesIn  messages the server took from its mailbox (calls, casts, infos, system requests)
+     * @param messagesOut replies it sent to calls
+     */
+    public record Statistics(java.time.Instant since, java.time.Instant now, long messagesIn, long messagesOut) {}
+
+    /** Turns the server's statistics on (counting from zero) or off (OTP: {@code sys:statistics/2}). */
+    public static void statistics(Address server, boolean on) {
+        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Statistics(on), GenServer.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /** The server's statistics, if turned on (OTP: {@code sys:statistics(Name, get)}). */
+    public static java.util.Optional<Statistics> getStatistics(Address server) {
+        Object answer = GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetStatistics(),
+                GenServer.DEFAULT_CALL_TIMEOUT);
+        return answer instanceof Statistics s ? java.util.Optional.of(s) : java.util.Optional.empty();
+    }
+
+    /**
+     * Turns tracing on or off (OTP: {@code sys:trace/2}): the server logs every message it takes and
+     * every reply it sends, at info level on the logger {@code io.jarl.server.GenServer}, as
+     * {@code *DBG* <0.42.0> got ...} and {@code *DBG* <0.42.0> sent ... to <0.7.0>}.
+     */
+    public static void trace(Address server, boolean on) {
+        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Trace(on), GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
     /** As {@link #getState(Address)} with a timeout. */

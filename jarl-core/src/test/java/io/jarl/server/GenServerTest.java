@@ -777,6 +777,38 @@ class GenServerTest {
         }
     }
 
+    /** OTP: sys:statistics/2 and sys:trace/2 (gen_server_SUITE's debug cases). */
+    @Test
+    void statisticsAndTrace() {
+        try (var me = attach()) {
+            Pid s = GenServer.start(new Scripted(self())).orElseThrow();
+            assertThat(Sys.getStatistics(s)).isEmpty();
+            Sys.statistics(s, true);
+            GenServer.call(s, new Echo(1));
+            GenServer.call(s, new Echo(2));
+            GenServer.cast(s, "a cast");
+            GenServer.call(s, new Echo(3));
+            Sys.Statistics stats = Sys.getStatistics(s).orElseThrow();
+            assertThat(stats.messagesIn()).isEqualTo(5); // 3 calls, 1 cast, and this request
+            assertThat(stats.messagesOut()).isEqualTo(3);
+            assertThat(stats.since()).isBeforeOrEqualTo(stats.now());
+            Sys.statistics(s, false);
+            assertThat(Sys.getStatistics(s)).isEmpty();
+
+            try (var log = io.jarl.testing.LogCapture.start()) {
+                Sys.trace(s, true);
+                GenServer.call(s, new Echo("traced"));
+                Sys.trace(s, false);
+                GenServer.call(s, new Echo("not traced"));
+                assertThat(log.linesContaining("*DBG* " + s + " got")).anyMatch(l -> l.contains("traced"));
+                assertThat(log.linesContaining("*DBG* " + s + " sent traced to " + self())).hasSize(1);
+                assertThat(log.linesContaining("not traced")).isEmpty();
+            }
+            GenServer.stop(s);
+            awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
     @Test
     void suspendAndResume() {
         try (var me = attach()) {
