@@ -598,7 +598,7 @@ public final class Jarl {
      * @throws IllegalStateException if the thread is already a process
      */
     public static ProcessScope attach() {
-        if (currentOrNull() != null && currentOrNull().isAlive()) {
+        if (inProcess()) {
             throw new IllegalStateException("thread " + Thread.currentThread() + " is already process "
                     + currentOrNull());
         }

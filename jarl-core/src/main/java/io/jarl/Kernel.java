@@ -173,8 +173,4 @@ final class Kernel {
         Timer timer = timers.get(ref);
         return timer == null ? Optional.empty() : Optional.of(timer.left());
     }
-
-    int activeTimers() {
-        return timers.size();
-    }
 }

@@ -135,10 +135,6 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         return (String) initialCall;
     }
 
-    ExitReason exitReason() {
-        return exitReason;
-    }
-
     AncestorList ancestorsForChild() {
         AncestorList a = childAncestors;
         if (a == null) {

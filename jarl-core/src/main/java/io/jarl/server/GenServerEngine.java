@@ -91,15 +91,14 @@ final class GenServerEngine<S, C, K> {
     static StartResult start(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(options, "options");
-        if (!Jarl.inProcess()) {
-            if (link) {
-                throw new io.jarl.NotAProcessException("startLink links the server to the caller, which must be a"
-                        + " process; use start, or call from a process (Jarl.attach(), Jarl.run())");
-            }
-            try (ProcessScope ignored = Jarl.attach()) {
-                return start(server, options, false);
-            }
+        if (link && !Jarl.inProcess()) {
+            throw new io.jarl.NotAProcessException("startLink links the server to the caller, which must be a"
+                    + " process; use start, or call from a process (Jarl.attach(), Jarl.run())");
         }
+        return inProcess(() -> doStart(server, options, link));
+    }
+
+    private static StartResult doStart(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
         Pid parent = Jarl.self();
         Ref tag = Jarl.makeRef();
         SpawnOptions spawn = SpawnOptions.defaults().initialCall(server.getClass().getName() + ".init/0");
@@ -119,10 +118,7 @@ final class GenServerEngine<S, C, K> {
             pid = spawned.pid();
             monitor = spawned.monitor();
         } catch (NameTakenException e) {
-            Optional<Pid> owner = Jarl.whereis(e.name());
-            return new StartResult.Failed(owner.isPresent()
-                    ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
-                    : ExitReason.of(e.getMessage()));
+            return nameTaken(Jarl.whereis(e.name()), e.getMessage());
         }
         Duration timeout = options.timeout().orElse(FOREVER);
         Object answer = Jarl.receive(tag,
@@ -158,6 +154,13 @@ final class GenServerEngine<S, C, K> {
 
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
+    /** A start that failed on its name: {@code {already_started, Owner}}, or {@code why} if the owner is gone. */
+    private static StartResult nameTaken(Optional<Pid> owner, String why) {
+        return new StartResult.Failed(owner.isPresent()
+                ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
+                : ExitReason.of(why));
+    }
+
     /** The server process's body. */
     private void main(Pid starter, Ref tag, StartOptions options) {
         if (parent == null) {
@@ -169,10 +172,7 @@ final class GenServerEngine<S, C, K> {
             // fails the start with {already_started, Pid} and the server exits normal.
             Via via = options.via().get();
             if (!via.registry().registerName(via.key(), Jarl.self())) {
-                Optional<Pid> owner = via.resolve();
-                Jarl.send(starter, new Ack(tag, new StartResult.Failed(owner.isPresent()
-                        ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
-                        : ExitReason.of("name " + via + " could not be registered"))));
+                Jarl.send(starter, new Ack(tag, nameTaken(via.resolve(), "name " + via + " could not be registered")));
                 return;
             }
         }
@@ -471,8 +471,10 @@ final class GenServerEngine<S, C, K> {
         Ref alias = Jarl.alias();
         Optional<Pid> pid = server.resolve();
         if (pid.isEmpty()) {
-            // OTP: the monitor of an unknown name gives an immediate noproc Down.
-            Ref monitor = Jarl.monitor(server instanceof io.jarl.Name n ? n.value() : "undefined");
+            // OTP: monitoring a dead or unknown server gives an immediate noproc Down. A Via name has
+            // no local process to monitor, so the Down is made here for every kind of address.
+            Ref monitor = Jarl.makeRef();
+            Jarl.send(Jarl.self(), new Down(monitor, server, ExitReason.noproc()));
             return new RequestId(server, monitor, alias);
         }
         Ref monitor = Jarl.monitor(pid.get());

@@ -272,6 +272,8 @@ class GenServerTest {
             assertThatThrownBy(() -> GenServer.call(name, new Stack.Call.Size()))
                     .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
             assertThatThrownBy(() -> send(name, "x")).isInstanceOf(io.jarl.NoSuchNameException.class);
+            assertThat(GenServer.receiveResponse(GenServer.sendRequest(name, new Stack.Call.Size()), WAIT))
+                    .isEqualTo(new Response.Error(ExitReason.noproc()));
         }
     }
 
