@@ -249,6 +249,12 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private static void propagate(Death first) {
         ArrayDeque<Death> more = null;
         for (Death d = first; d != null; d = more == null ? null : more.poll()) {
+            // Its own monitors go first: whoever hears of this death must not still find them.
+            if (d.watching != null) {
+                for (Map.Entry<Ref, LocalProcess> e : d.watching.entrySet()) {
+                    e.getValue().removeWatcher(e.getKey());
+                }
+            }
             if (d.links != null) {
                 for (LocalProcess p : d.links) {
                     Death next = p.linkExit(d.process, d.reason);
@@ -263,11 +269,6 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (d.watchers != null) {
                 for (Map.Entry<Ref, Watch> e : d.watchers.entrySet()) {
                     e.getValue().watcher.monitorDown(e.getKey(), e.getValue().object, d.reason);
-                }
-            }
-            if (d.watching != null) {
-                for (Map.Entry<Ref, LocalProcess> e : d.watching.entrySet()) {
-                    e.getValue().removeWatcher(e.getKey());
                 }
             }
         }
