@@ -1,0 +1,5 @@
+/**
+ * Event managers: a process that forwards events to handlers added and removed at runtime
+ * (OTP: {@code gen_event}).
+ */
+package io.jarl.event;
