@@ -10,4 +10,6 @@ module io.jarl.core {
     exports io.jarl;
     exports io.jarl.server;
     exports io.jarl.supervisor;
+    // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
+    exports io.jarl.internal to io.jarl.dist;
 }

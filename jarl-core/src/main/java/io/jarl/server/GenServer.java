@@ -1,5 +1,6 @@
 package io.jarl.server;
 
+import io.jarl.internal.Gen;
 import io.jarl.Address;
 import io.jarl.ExitReason;
 import io.jarl.Jarl;
@@ -184,17 +185,17 @@ public interface GenServer<S, C, K> {
     /** A typed call with a timeout. */
     @SuppressWarnings("unchecked")
     static <R> R call(Address server, Request<R> request, Duration timeout) {
-        return (R) GenServerEngine.call(server, request, timeout);
+        return (R) Gen.call("GenServer.call", server, request, timeout);
     }
 
     /** Calls the server with any request and waits up to 5 seconds (OTP: {@code gen_server:call/2}). */
     static Object call(Address server, Object request) {
-        return GenServerEngine.call(server, request, DEFAULT_CALL_TIMEOUT);
+        return Gen.call("GenServer.call", server, request, DEFAULT_CALL_TIMEOUT);
     }
 
     /** Calls the server with any request (OTP: {@code gen_server:call/3}). */
     static Object call(Address server, Object request, Duration timeout) {
-        return GenServerEngine.call(server, request, timeout);
+        return Gen.call("GenServer.call", server, request, timeout);
     }
 
     /**
@@ -202,9 +203,7 @@ public interface GenServer<S, C, K> {
      * if the server is not running.
      */
     static void cast(Address server, Object request) {
-        Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(request, "request");
-        server.resolve().ifPresent(pid -> Jarl.send(pid, new GenServerEngine.Cast(request)));
+        Gen.cast(server, request);
     }
 
     /**
@@ -212,9 +211,7 @@ public interface GenServer<S, C, K> {
      * Works from any process or thread; a reply to a caller that has given up is dropped.
      */
     static void reply(From from, Object reply) {
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(reply, "reply");
-        Jarl.send(from.tag(), new GenServerEngine.Reply(from.tag(), reply));
+        Gen.reply(from, reply);
     }
 
     /** Stops the server with reason {@code normal} and waits (OTP: {@code gen_server:stop/1}). */
@@ -230,7 +227,7 @@ public interface GenServer<S, C, K> {
      *         did not stop in time, or its exit reason if {@code terminate} failed
      */
     static void stop(Address server, ExitReason reason, Duration timeout) {
-        GenServerEngine.stop(server, reason, timeout);
+        Gen.stop("GenServer.stop", server, reason, timeout);
     }
 
     /**

@@ -6,175 +6,61 @@ import io.jarl.Exit;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
 import io.jarl.Jarl;
-import io.jarl.NameTakenException;
 import io.jarl.Pid;
-import io.jarl.ProcessScope;
 import io.jarl.Ref;
-import io.jarl.SpawnOptions;
-import io.jarl.Via;
+import io.jarl.internal.Gen;
+import io.jarl.internal.Gen.Call;
+import io.jarl.internal.Gen.Reply;
+import io.jarl.internal.Gen.SysOp;
+import io.jarl.internal.Gen.SysRequest;
+import io.jarl.internal.ProcLib;
+import io.jarl.internal.SysHandler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
  * Implementation overview.
  *
- * The generic part of every server, as OTP splits gen_server.erl from the callback module:
- * - start(): proc_lib's synchronous start. The caller spawns the server (linked and registered
- *   atomically when asked), monitors it and waits for an Ack sent once init has returned; a Down
- *   before the Ack is a failed start. As in gen_server:init_it, the name is unregistered before the
- *   caller is told that init failed.
- * - call(): gen:do_call. Alias, then monitor (the monitor detects a dead or unknown server as
- *   noproc), send Call, receive the Reply tagged with the alias or the Down, skipping messages older
- *   than the monitor (receive-ref optimisation). On timeout the alias is removed first, so a late
- *   reply can never enter the caller's mailbox; one that arrived just before is still taken.
+ * The generic part of every server, as OTP splits gen_server.erl from the callback module. What
+ * gen_server shares with the other behaviours (the messages, gen:call, proc_lib's start, sys) is in
+ * io.jarl.internal (Gen, ProcLib, SysHandler).
+ * - start(): ProcLib.start; main() registers a via name, runs init and answers the starter.
  * - loop(): one message at a time; handleCommon() interprets every callback result, like
  *   handle_common_reply. A callback that throws, or returns stop, runs terminate() and exits with
  *   the reason; an Exit from the parent while trapping exits does the same (OTP: terminate on the
  *   parent's shutdown). System messages (sys) are handled by the engine, never by the callbacks.
  */
-final class GenServerEngine<S, C, K> {
+final class GenServerEngine<S, C, K> implements SysHandler.Host {
     static final Logger LOG = LoggerFactory.getLogger(GenServer.class);
 
-    record Call(From from, Object request) {}
-
-    record Cast(Object request) {}
-
-    record Reply(Ref tag, Object value) {}
-
-    private record Ack(Ref tag, StartResult result) {}
-
-    /** The system requests the engine answers (OTP's sys module). */
-    sealed interface SysOp {
-        record GetState() implements SysOp {}
-
-        record ReplaceState(Function<Object, Object> change) implements SysOp {}
-
-        record GetStatus() implements SysOp {}
-
-        record Suspend() implements SysOp {}
-
-        record Resume() implements SysOp {}
-
-        record Terminate(ExitReason reason) implements SysOp {}
-
-        record Statistics(boolean on) implements SysOp {}
-
-        record GetStatistics() implements SysOp {}
-
-        record Trace(boolean on) implements SysOp {}
-    }
-
     private final GenServer<S, C, K> server;
-    private Pid parent; // the linked starter, or the server itself when started without a link
-    private Pid starter;
+    private final Pid parent; // the linked starter, or the server itself when started without a link
     private S state;
     private Optional<Next> next = Optional.empty();
-    private boolean suspended;
     private Object lastMessage;
-    private long statsSince; // 0: statistics off (OTP: sys debug option statistics)
-    private long messagesIn;
-    private long messagesOut;
-    private boolean trace; // OTP: sys debug option trace
+    private final SysHandler sys = new SysHandler(LOG);
 
     private GenServerEngine(GenServer<S, C, K> server, Pid parent) {
         this.server = server;
         this.parent = parent;
     }
 
-    // ------------------------------------------------------------------ start (proc_lib)
+    // ------------------------------------------------------------------ start (gen_server:init_it)
 
     static StartResult start(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
         Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(options, "options");
-        if (link && !Jarl.inProcess()) {
-            throw new io.jarl.NotAProcessException("startLink links the server to the caller, which must be a"
-                    + " process; use start, or call from a process (Jarl.attach(), Jarl.run())");
-        }
-        return inProcess(() -> doStart(server, options, link));
-    }
-
-    private static StartResult doStart(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
-        Pid parent = Jarl.self();
-        Ref tag = Jarl.makeRef();
-        SpawnOptions spawn = SpawnOptions.defaults().initialCall(server.getClass().getName() + ".init/0");
-        if (link) {
-            spawn = spawn.link();
-        }
-        if (options.name().isPresent()) {
-            spawn = spawn.register(options.name().get());
-        }
-        Pid pid;
-        Ref monitor;
-        try {
-            // Monitored from birth: the Ack or Down can come before a later monitor() would mark the
-            // mailbox, and the receive below skips what came before the tag's mark only.
-            io.jarl.Spawned spawned = Jarl.spawnMonitor(spawn,
-                    () -> new GenServerEngine<>(server, link ? parent : null).main(parent, tag, options));
-            pid = spawned.pid();
-            monitor = spawned.monitor();
-        } catch (NameTakenException e) {
-            return nameTaken(Jarl.whereis(e.name()), e.getMessage());
-        }
-        Duration timeout = options.timeout().orElse(FOREVER);
-        Object answer = Jarl.receive(tag,
-                m -> m instanceof Ack a && a.tag().equals(tag) ? a
-                        : m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout).orElse(null);
-        StartResult result = switch (answer) {
-            case Ack a -> a.result();
-            case Down d -> new StartResult.Failed(d.reason());
-            case null -> {
-                // OTP kills a server whose init did not return in time.
-                if (link) {
-                    Jarl.unlink(pid);
-                }
-                Jarl.exit(pid, ExitReason.kill());
-                yield new StartResult.Failed(ExitReason.timeout());
-            }
-            default -> throw new IllegalStateException("unreachable: " + answer);
-        };
-        if (result instanceof StartResult.Ok) {
-            Jarl.demonitor(monitor, true);
-        } else {
-            // The server is ending or has ended: wait for it, so that the name is free and a linked
-            // caller that traps exits does not find a stray Exit from it later.
-            if (!(answer instanceof Down)) {
-                Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : null, FOREVER);
-            }
-            if (link) {
-                Jarl.receive(m -> m instanceof Exit e && e.from().equals(pid) ? e : null, Duration.ZERO);
-            }
-        }
-        return result;
-    }
-
-    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
-
-    /** A start that failed on its name: {@code {already_started, Owner}}, or {@code why} if the owner is gone. */
-    private static StartResult nameTaken(Optional<Pid> owner, String why) {
-        return new StartResult.Failed(owner.isPresent()
-                ? ExitReason.of(new StartResult.AlreadyStarted(owner.get()))
-                : ExitReason.of(why));
+        return ProcLib.start(server.getClass().getName() + ".init/0", options, link,
+                (parent, starter) -> new GenServerEngine<>(server, parent).main(starter));
     }
 
     /** The server process's body. */
-    private void main(Pid starter, Ref tag, StartOptions options) {
-        if (parent == null) {
-            parent = Jarl.self();
-        }
-        this.starter = starter;
-        if (options.via().isPresent()) {
-            // OTP (gen:register_name): a via name is registered by the server itself; a taken one
-            // fails the start with {already_started, Pid} and the server exits normal.
-            Via via = options.via().get();
-            if (!via.registry().registerName(via.key(), Jarl.self())) {
-                Jarl.send(starter, new Ack(tag, nameTaken(via.resolve(), "name " + via + " could not be registered")));
-                return;
-            }
+    private void main(ProcLib.Starter starter) {
+        if (!starter.registerVia()) {
+            return; // OTP: a taken via name ends the server normal
         }
         Init<S> init;
         try {
@@ -182,33 +68,22 @@ final class GenServerEngine<S, C, K> {
             Objects.requireNonNull(init, "init() returned null");
         } catch (Throwable t) {
             ExitReason reason = reasonOf(t);
-            failStart(tag, options, new StartResult.Failed(reason));
+            starter.fail(new StartResult.Failed(reason));
             throw exitWith(reason, t, "init failed");
         }
         switch (init) {
             case Init.Ok<S> ok -> {
                 state = ok.state();
                 next = ok.next();
-                Jarl.send(starter, new Ack(tag, new StartResult.Ok(Jarl.self())));
+                starter.ok();
                 loop();
             }
-            case Init.Ignore<S> ignore -> failStart(tag, options, new StartResult.Ignored());
+            case Init.Ignore<S> ignore -> starter.fail(new StartResult.Ignored());
             case Init.Stop<S> stop -> {
-                failStart(tag, options, new StartResult.Failed(stop.reason()));
+                starter.fail(new StartResult.Failed(stop.reason()));
                 throw new ExitException(stop.reason(), "init returned stop");
             }
         }
-    }
-
-    /** Frees the server's name, then tells the starter (OTP: gen:unregister_name before init_fail). */
-    private void failStart(Ref tag, StartOptions options, StartResult result) {
-        options.name().ifPresent(n -> {
-            if (Jarl.whereis(n).filter(Jarl.self()::equals).isPresent()) {
-                Jarl.unregister(n);
-            }
-        });
-        options.via().ifPresent(via -> via.registry().unregisterName(via.key()));
-        Jarl.send(starter, new Ack(tag, result));
     }
 
     // ------------------------------------------------------------------ the loop
@@ -218,7 +93,7 @@ final class GenServerEngine<S, C, K> {
             Object msg;
             Optional<Next> n = next;
             next = Optional.empty();
-            if (suspended) {
+            if (sys.suspended()) {
                 msg = Jarl.receive(m -> m instanceof Call(From f, SysRequest r) ? m : null);
             } else if (n.isPresent() && n.get() instanceof Next.Continue(Object arg)) {
                 lastMessage = n.get();
@@ -230,12 +105,7 @@ final class GenServerEngine<S, C, K> {
                 msg = Jarl.receive();
             }
             lastMessage = msg;
-            if (statsSince != 0) {
-                messagesIn++;
-            }
-            if (trace) {
-                LOG.info("*DBG* {} got {}", Jarl.self(), msg);
-            }
+            sys.received(msg);
             dispatch(msg);
         }
     }
@@ -243,9 +113,9 @@ final class GenServerEngine<S, C, K> {
     @SuppressWarnings("unchecked")
     private void dispatch(Object msg) {
         switch (msg) {
-            case Call(From from, SysRequest(SysOp op)) -> handleSystem(from, op);
+            case Call(From from, SysRequest(SysOp op)) -> sys.handle(from, op, this);
             case Call(From from, Object request) -> handleCall(from, (C) request);
-            case Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
+            case Gen.Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
             case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw stop(reason, null);
             default -> handleInfo(msg);
         }
@@ -280,13 +150,8 @@ final class GenServerEngine<S, C, K> {
 
     /** Replies to a call, counting and tracing it when asked to. */
     private void replied(From from, Object reply) {
-        GenServer.reply(from, reply);
-        if (statsSince != 0) {
-            messagesOut++;
-        }
-        if (trace) {
-            LOG.info("*DBG* {} sent {} to {}", Jarl.self(), reply, from.pid());
-        }
+        Gen.reply(from, reply);
+        sys.replied(from.pid(), reply);
     }
 
     private void handleResult(ThrowingSupplier<Result<S>> callback) {
@@ -363,106 +228,41 @@ final class GenServerEngine<S, C, K> {
         T get() throws Exception;
     }
 
-    // ------------------------------------------------------------------ system messages
+    // ------------------------------------------------------------------ system messages (sys)
 
+    @Override
+    public Object systemState() {
+        return state;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
-    private void handleSystem(From from, SysOp op) {
-        switch (op) {
-            case SysOp.GetState() -> GenServer.reply(from, new Sys.StateBox(state));
-            case SysOp.ReplaceState(Function<Object, Object> change) -> {
-                S changed;
-                try {
-                    changed = (S) change.apply(state);
-                } catch (RuntimeException e) {
-                    // OTP: a failing state function leaves the state as it was and fails the caller.
-                    GenServer.reply(from, new Sys.Failure(e));
-                    return;
-                }
-                state = changed;
-                GenServer.reply(from, new Sys.StateBox(state));
-            }
-            case SysOp.GetStatus() -> GenServer.reply(from, new Sys.Status(Jarl.self(),
-                    server.getClass().getName(), suspended ? Sys.Mode.SUSPENDED : Sys.Mode.RUNNING, parent,
-                    safeStatus()));
-            case SysOp.Suspend() -> {
-                suspended = true;
-                GenServer.reply(from, Sys.OK);
-            }
-            case SysOp.Resume() -> {
-                suspended = false;
-                GenServer.reply(from, Sys.OK);
-            }
-            case SysOp.Terminate(ExitReason reason) -> throw stop(reason, null);
-            case SysOp.Statistics(boolean on) -> {
-                statsSince = on ? Math.max(1, System.currentTimeMillis()) : 0;
-                messagesIn = 0;
-                messagesOut = 0;
-                GenServer.reply(from, Sys.OK);
-            }
-            case SysOp.GetStatistics() -> GenServer.reply(from, statsSince == 0 ? Sys.NO_STATISTICS
-                    : new Sys.Statistics(java.time.Instant.ofEpochMilli(statsSince), java.time.Instant.now(),
-                            messagesIn, messagesOut));
-            case SysOp.Trace(boolean on) -> {
-                trace = on;
-                GenServer.reply(from, Sys.OK);
-            }
-        }
+    public Object replaceSystemState(Function<Object, Object> change) {
+        state = (S) change.apply(state);
+        return state;
     }
 
-    // ------------------------------------------------------------------ calls (gen.erl)
-
-    static Object call(Address server, Object request, Duration timeout) {
-        Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(timeout, "timeout");
-        return inProcess(() -> doCall(server, request, timeout));
+    @Override
+    public Object formatStatus() {
+        return safeStatus();
     }
 
-    /** Runs {@code action} in the calling process, attaching a plain thread for its duration. */
-    static <T> T inProcess(Supplier<T> action) {
-        if (Jarl.inProcess()) {
-            return action.get();
-        }
-        try (ProcessScope ignored = Jarl.attach()) {
-            return action.get();
-        }
+    @Override
+    public String module() {
+        return server.getClass().getName();
     }
 
-    private static Object doCall(Address server, Object request, Duration timeout) {
-        Pid pid = server.resolve().orElseThrow(() -> callFailed(ExitReason.noproc(), server, request, timeout));
-        if (pid.equals(Jarl.self())) {
-            throw callFailed(ExitReason.of("calling_self"), server, request, timeout);
-        }
-        Ref alias = Jarl.alias();
-        Ref monitor = Jarl.monitor(pid);
-        Jarl.send(pid, new Call(new From(Jarl.self(), alias), request));
-        Object answer = Jarl.receive(monitor, m -> m instanceof Reply r && r.tag().equals(alias) ? r
-                : m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout).orElse(null);
-        Jarl.unalias(alias);
-        switch (answer) {
-            case Reply r -> {
-                Jarl.demonitor(monitor, true);
-                return r.value();
-            }
-            case Down d -> throw callFailed(d.reason(), server, request, timeout);
-            case null -> {
-                Jarl.demonitor(monitor, true);
-                // The alias is gone: no reply can arrive any more, but one may have come just now.
-                Optional<Reply> late = Jarl.receive(m -> m instanceof Reply r && r.tag().equals(alias) ? r : null,
-                        Duration.ZERO);
-                if (late.isPresent()) {
-                    return late.get().value();
-                }
-                throw callFailed(ExitReason.timeout(), server, request, timeout);
-            }
-            default -> throw new IllegalStateException("unreachable: " + answer);
-        }
+    @Override
+    public Pid parent() {
+        return parent;
     }
 
-    /** The exit of a failed call, naming it (built only on failure: toString of a request is not free). */
-    private static ExitException callFailed(ExitReason reason, Address server, Object request, Duration timeout) {
-        return new ExitException(reason, "GenServer.call(" + server + ", " + request + ", " + timeout + ")");
+    @Override
+    public RuntimeException terminate(ExitReason reason) {
+        return stop(reason, null);
     }
+
+    // ------------------------------------------------------------------ request ids (gen.erl)
 
     static RequestId sendRequest(Address server, Object request) {
         Objects.requireNonNull(server, "server");
@@ -556,33 +356,4 @@ final class GenServerEngine<S, C, K> {
         return new Responses.Answer<>(response, ids.label(id.get()), delete ? ids.remove(id.get()) : ids);
     }
 
-    static void stop(Address server, ExitReason reason, Duration timeout) {
-        Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(timeout, "timeout");
-        String context = "GenServer.stop(" + server + ", " + reason + ", " + timeout + ")";
-        inProcess(() -> {
-            Pid pid = server.resolve().orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
-            Ref monitor = Jarl.monitor(pid);
-            Jarl.send(pid, new Call(new From(Jarl.self(), Jarl.makeRef()), new SysRequest(new SysOp.Terminate(reason))));
-            Down down = Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout)
-                    .orElse(null);
-            if (down == null) {
-                Jarl.demonitor(monitor, true);
-                throw new ExitException(ExitReason.timeout(), context);
-            }
-            if (!down.reason().equals(reason)) {
-                throw new ExitException(down.reason(), context);
-            }
-            return null;
-        });
-    }
-
-    /** A system call: like a call, but answered by the engine (OTP: sys). */
-    static Object sysCall(Address server, SysOp op, Duration timeout) {
-        return call(server, new SysRequest(op), timeout);
-    }
-
-    /** A system request travels as a call (OTP: {@code {system, From, Request}}); the engine answers it. */
-    record SysRequest(SysOp op) {}
 }

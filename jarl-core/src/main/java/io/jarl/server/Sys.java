@@ -1,5 +1,7 @@
 package io.jarl.server;
 
+import io.jarl.internal.Gen;
+import io.jarl.internal.SysHandler;
 import io.jarl.Address;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
@@ -14,24 +16,6 @@ import java.util.function.UnaryOperator;
  */
 public final class Sys {
     private Sys() {}
-
-    static final Object OK = new Object() {
-        @Override
-        public String toString() {
-            return "ok";
-        }
-    };
-
-    static final Object NO_STATISTICS = new Object() {
-        @Override
-        public String toString() {
-            return "no_statistics";
-        }
-    };
-
-    record StateBox(Object state) {}
-
-    record Failure(RuntimeException error) {}
 
     /** Whether a server is handling messages or suspended. */
     public enum Mode { RUNNING, SUSPENDED }
@@ -49,7 +33,7 @@ public final class Sys {
 
     /** The server's current state (OTP: {@code sys:get_state/1}); waits 5 seconds. */
     public static Object getState(Address server) {
-        return ((StateBox) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetState(),
+        return ((SysHandler.StateBox) Gen.sysCall(server, new Gen.SysOp.GetState(),
                 GenServer.DEFAULT_CALL_TIMEOUT)).state();
     }
 
@@ -61,17 +45,17 @@ public final class Sys {
     @SuppressWarnings("unchecked")
     public static <S> S replaceState(Address server, UnaryOperator<S> change) {
         Objects.requireNonNull(change, "change");
-        Object answer = GenServerEngine.sysCall(server,
-                new GenServerEngine.SysOp.ReplaceState(s -> change.apply((S) s)), GenServer.DEFAULT_CALL_TIMEOUT);
-        if (answer instanceof Failure(RuntimeException error)) {
+        Object answer = Gen.sysCall(server,
+                new Gen.SysOp.ReplaceState(s -> change.apply((S) s)), GenServer.DEFAULT_CALL_TIMEOUT);
+        if (answer instanceof SysHandler.Failure(RuntimeException error)) {
             throw new ExitException(ExitReason.crash(error), "Sys.replaceState(" + server + ")");
         }
-        return (S) ((StateBox) answer).state();
+        return (S) ((SysHandler.StateBox) answer).state();
     }
 
     /** The server's status (OTP: {@code sys:get_status/1}). */
     public static Status getStatus(Address server) {
-        return (Status) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetStatus(),
+        return (Status) Gen.sysCall(server, new Gen.SysOp.GetStatus(),
                 GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
@@ -80,12 +64,12 @@ public final class Sys {
      * {@link #resume}; other messages wait in its mailbox, in order.
      */
     public static void suspend(Address server) {
-        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Suspend(), GenServer.DEFAULT_CALL_TIMEOUT);
+        Gen.sysCall(server, new Gen.SysOp.Suspend(), GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
     /** Resumes a suspended server (OTP: {@code sys:resume/1}). */
     public static void resume(Address server) {
-        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Resume(), GenServer.DEFAULT_CALL_TIMEOUT);
+        Gen.sysCall(server, new Gen.SysOp.Resume(), GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
     /**
@@ -101,12 +85,12 @@ public final class Sys {
 
     /** Turns the server's statistics on (counting from zero) or off (OTP: {@code sys:statistics/2}). */
     public static void statistics(Address server, boolean on) {
-        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Statistics(on), GenServer.DEFAULT_CALL_TIMEOUT);
+        Gen.sysCall(server, new Gen.SysOp.Statistics(on), GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
     /** The server's statistics, if turned on (OTP: {@code sys:statistics(Name, get)}). */
     public static java.util.Optional<Statistics> getStatistics(Address server) {
-        Object answer = GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetStatistics(),
+        Object answer = Gen.sysCall(server, new Gen.SysOp.GetStatistics(),
                 GenServer.DEFAULT_CALL_TIMEOUT);
         return answer instanceof Statistics s ? java.util.Optional.of(s) : java.util.Optional.empty();
     }
@@ -117,11 +101,11 @@ public final class Sys {
      * {@code *DBG* <0.42.0> got ...} and {@code *DBG* <0.42.0> sent ... to <0.7.0>}.
      */
     public static void trace(Address server, boolean on) {
-        GenServerEngine.sysCall(server, new GenServerEngine.SysOp.Trace(on), GenServer.DEFAULT_CALL_TIMEOUT);
+        Gen.sysCall(server, new Gen.SysOp.Trace(on), GenServer.DEFAULT_CALL_TIMEOUT);
     }
 
     /** As {@link #getState(Address)} with a timeout. */
     public static Object getState(Address server, Duration timeout) {
-        return ((StateBox) GenServerEngine.sysCall(server, new GenServerEngine.SysOp.GetState(), timeout)).state();
+        return ((SysHandler.StateBox) Gen.sysCall(server, new Gen.SysOp.GetState(), timeout)).state();
     }
 }

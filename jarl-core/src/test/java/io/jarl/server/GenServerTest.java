@@ -740,7 +740,7 @@ class GenServerTest {
             // wait_response keeps the requests at timeout; check_response recognises a reply taken by hand.
             RequestIds<String> slow = GenServer.sendRequest(s, new Later(Duration.ofMillis(50)), "slow", RequestIds.empty());
             assertThat(GenServer.waitResponse(slow, Duration.ZERO, false)).isEqualTo(new Responses.Timeout<String>());
-            Object reply = receive(m -> m instanceof GenServerEngine.Reply ? m : skip(), WAIT).orElseThrow();
+            Object reply = receive(m -> m instanceof io.jarl.internal.Gen.Reply ? m : skip(), WAIT).orElseThrow();
             assertThat(GenServer.checkResponse("unrelated", slow, true)).isEqualTo(new Responses.NoReply<String>());
             assertThat(GenServer.checkResponse(reply, slow, true))
                     .isEqualTo(new Responses.Answer<>(new Response.Reply("late"), "slow", RequestIds.<String>empty()));
