@@ -157,20 +157,31 @@ public final class Jarl {
         if (me != null) {
             me.ensureAlive();
         }
-        K.local(to).deliver(message);
+        switch (to) {
+            case LocalProcess p -> p.deliver(message);
+            case RemotePid r -> K.dist(r).send(me == null ? K.outside : me, r, message);
+            case PidKey k -> K.local(k).deliver(message);
+        }
     }
 
     /**
      * Sends {@code message} to an address: a pid (never fails), a registered name or a {@link Via}
-     * name (fail if nobody has it).
+     * name (fail if nobody has it), or a name on another node (never fails: the other node drops a
+     * message to a name nobody has, as the BEAM does).
      *
-     * @throws NoSuchNameException if {@code to} is a name no process has (OTP: {@code badarg})
+     * @throws NoSuchNameException if {@code to} is a local name no process has (OTP: {@code badarg})
      */
     public static void send(Address to, Object message) {
         switch (Objects.requireNonNull(to, "to")) {
             case Pid pid -> send(pid, message);
             case Name name -> send(name.value(), message);
             case Via via -> send(via.resolve().orElseThrow(() -> new NoSuchNameException(via.toString())), message);
+            case RemoteName name when name.isLocal() -> send(name.name(), message);
+            case RemoteName name -> {
+                Objects.requireNonNull(message, "message");
+                LocalProcess me = liveCurrentOrNull();
+                K.dist(name).send(me == null ? K.outside : me, name, message);
+            }
         }
     }
 
@@ -193,6 +204,11 @@ public final class Jarl {
     public static void send(Ref alias, Object message) {
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(message, "message");
+        if (!alias.isLocal()) {
+            LocalProcess me = liveCurrentOrNull();
+            K.dist(alias).sendAlias(me == null ? K.outside : me, alias, message);
+            return;
+        }
         LocalProcess owner = alias.aliasOf;
         if (owner != null) {
             owner.deliverToAlias(alias, message);
@@ -343,6 +359,10 @@ public final class Jarl {
      */
     public static void link(Pid pid) {
         LocalProcess me = current();
+        if (pid instanceof RemotePid r) {
+            me.linkRemote(r);
+            return;
+        }
         if (!me.link(K.local(pid))) {
             if (me.trapExit) {
                 me.deliver(new Exit(pid, ExitReason.NOPROC));
@@ -358,6 +378,10 @@ public final class Jarl {
      * stays queued.
      */
     public static void unlink(Pid pid) {
+        if (pid instanceof RemotePid r) {
+            current().unlinkRemote(r);
+            return;
+        }
         current().unlink(K.local(pid));
     }
 
@@ -396,6 +420,10 @@ public final class Jarl {
     public static void exit(Pid pid, ExitReason reason) {
         Objects.requireNonNull(reason, "reason");
         LocalProcess me = liveCurrentOrNull();
+        if (pid instanceof RemotePid r) {
+            K.dist(r).exit(me == null ? K.outside : me, r, reason);
+            return;
+        }
         LocalProcess target = K.local(pid);
         target.exitSignal(me == null ? K.outside : me, reason, false);
         if (me != null) {
@@ -414,6 +442,10 @@ public final class Jarl {
         LocalProcess me = current();
         Ref ref = Ref.make();
         me.mark(ref); // before a noproc Down is queued, so a receive since ref sees it
+        if (pid instanceof RemotePid r) {
+            me.monitorRemote(ref, r);
+            return ref;
+        }
         LocalProcess target = K.local(pid);
         if (!me.monitor(ref, target, target)) {
             me.deliver(new Down(ref, pid, ExitReason.NOPROC));
@@ -436,6 +468,38 @@ public final class Jarl {
             me.deliver(new Down(ref, name, ExitReason.NOPROC));
         }
         return ref;
+    }
+
+    /**
+     * Monitors an address (OTP: {@code monitor(process, Dest)}): a pid, a local name, a
+     * {@link Via} name (the process it resolves to now), or a name on another node, whose
+     * {@code Down} names the {@link RemoteName} and comes with {@code noproc} if nobody has the name
+     * there, or {@code noconnection} if the node cannot be reached.
+     */
+    public static Ref monitor(Address address) {
+        return switch (Objects.requireNonNull(address, "address")) {
+            case Pid pid -> monitor(pid);
+            case Name name -> monitor(name.value());
+            case RemoteName name when name.isLocal() -> monitor(name.name());
+            case RemoteName name -> {
+                LocalProcess me = current();
+                Ref ref = Ref.make();
+                me.mark(ref);
+                me.monitorRemote(ref, name);
+                yield ref;
+            }
+            case Via via -> {
+                Optional<Pid> pid = via.resolve();
+                if (pid.isPresent()) {
+                    yield monitor(pid.get());
+                }
+                LocalProcess me = current();
+                Ref ref = Ref.make();
+                me.mark(ref);
+                me.deliver(new Down(ref, via, ExitReason.NOPROC));
+                yield ref;
+            }
+        };
     }
 
     /**
@@ -469,6 +533,9 @@ public final class Jarl {
      */
     public static void register(String name, Pid pid) {
         Objects.requireNonNull(name, "name");
+        if (pid instanceof RemotePid) {
+            throw new IllegalArgumentException("cannot register " + pid + ": a pid of another node");
+        }
         K.local(pid).register(name);
     }
 
@@ -482,6 +549,14 @@ public final class Jarl {
         if (p.isEmpty() || !p.get().unregister(name)) {
             throw new NoSuchNameException(name);
         }
+    }
+
+    /**
+     * This node's name (OTP: {@code node/0}): {@code name@host} once distributed, else
+     * {@code nonode@nohost}.
+     */
+    public static String node() {
+        return K.nodeName();
     }
 
     /** The live process registered as {@code name} (OTP: {@code whereis/1}). */
@@ -522,6 +597,9 @@ public final class Jarl {
      */
     public static Ref sendAfter(Pid to, Object message, Duration delay) {
         Objects.requireNonNull(message, "message");
+        if (to instanceof RemotePid r) {
+            return K.startTimer(delay, null, () -> send(r, message));
+        }
         LocalProcess target = K.local(to);
         return K.startTimer(delay, target, () -> target.deliver(message));
     }
@@ -542,9 +620,12 @@ public final class Jarl {
      */
     public static Ref exitAfter(Pid pid, ExitReason reason, Duration delay) {
         Objects.requireNonNull(reason, "reason");
-        LocalProcess target = K.local(pid);
         LocalProcess me = liveCurrentOrNull();
         Pid from = me == null ? K.outside : me;
+        if (pid instanceof RemotePid r) {
+            return K.startTimer(delay, null, () -> K.dist(r).exit(from, r, reason));
+        }
+        LocalProcess target = K.local(pid);
         return K.startTimer(delay, null, () -> target.exitSignal(from, reason, false));
     }
 
@@ -566,7 +647,7 @@ public final class Jarl {
     /** All live processes (OTP: {@code processes/0}), in creation order. */
     public static List<Pid> processes() {
         List<Pid> out = new ArrayList<>(K.table.size());
-        for (LocalProcess p : K.table.keySet()) {
+        for (LocalProcess p : K.table.values()) {
             if (p.isAlive()) {
                 out.add(p);
             }
@@ -580,7 +661,11 @@ public final class Jarl {
         return K.table.size();
     }
 
-    /** A snapshot of a live process (OTP: {@code process_info/1}); empty if it is dead. */
+    /**
+     * A snapshot of a live process of this node (OTP: {@code process_info/1}); empty if it is dead.
+     *
+     * @throws IllegalArgumentException for a pid of another node (OTP: {@code badarg})
+     */
     public static Optional<ProcessInfo> info(Pid pid) {
         return K.local(Objects.requireNonNull(pid, "pid")).info();
     }

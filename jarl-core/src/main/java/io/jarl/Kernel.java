@@ -17,10 +17,15 @@ import org.slf4j.LoggerFactory;
 final class Kernel {
     static final Kernel NODE = new Kernel();
 
+    static {
+        io.jarl.internal.Core.register(new CoreBridge(NODE));
+    }
+
     final Logger log = LoggerFactory.getLogger("io.jarl");
     private final Logger crashLog = LoggerFactory.getLogger("io.jarl.crash");
 
-    final ConcurrentHashMap<LocalProcess, Boolean> table = new ConcurrentHashMap<>(1 << 12);
+    /** Every live process, mapped to itself: a {@link PidKey} with its number finds it. */
+    final ConcurrentHashMap<Pid, LocalProcess> table = new ConcurrentHashMap<>(1 << 12);
     final ConcurrentHashMap<String, LocalProcess> names = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
@@ -51,7 +56,7 @@ final class Kernel {
                 opts.trapsExits());
         // A builder per process: builders are not thread-safe, and the handler is how self() finds p.
         p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
-        table.put(p, Boolean.TRUE);
+        table.put(p, p);
         if (opts.name().isPresent()) {
             try {
                 p.register(opts.name().get());
@@ -75,14 +80,66 @@ final class Kernel {
         LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), null, true,
                 "attached thread " + thread.getName(), null, false);
         p.thread = thread;
-        table.put(p, Boolean.TRUE);
+        table.put(p, p);
         return p;
     }
 
+    /** The process of a local pid (a dead one if it has ended). */
     LocalProcess local(Pid pid) {
         return switch (pid) {
             case LocalProcess p -> p;
+            case PidKey k -> {
+                LocalProcess p = table.get(k);
+                yield p != null ? p : dead(k.id);
+            }
+            case RemotePid r -> throw new IllegalArgumentException(r + " is a pid of another node");
         };
+    }
+
+    /** A process that has ended, standing for the pid {@code id} of this node. */
+    LocalProcess dead(long id) {
+        LocalProcess p = new LocalProcess(this, id, null, true, "dead", null, false);
+        p.terminate(ExitReason.NOPROC);
+        return p;
+    }
+
+    // ---------------------------------------------------------------- distribution
+
+    private volatile io.jarl.internal.Distribution distribution;
+
+    /** The distribution layer, or null when this node is not distributed. */
+    io.jarl.internal.Distribution distribution() {
+        return distribution;
+    }
+
+    /** The distribution layer; throws if this node is not distributed. */
+    io.jarl.internal.Distribution dist(Object what) {
+        io.jarl.internal.Distribution d = distribution;
+        if (d == null) {
+            throw new IllegalStateException(what + " is on another node, but this node is not distributed");
+        }
+        return d;
+    }
+
+    void install(io.jarl.internal.Distribution d) {
+        synchronized (this) {
+            if (distribution != null && distribution != d) {
+                throw new IllegalStateException("this node is already distributed as " + distribution.nodeName());
+            }
+            distribution = d;
+        }
+    }
+
+    synchronized void uninstall(io.jarl.internal.Distribution d) {
+        if (distribution == d) {
+            distribution = null;
+        }
+    }
+
+    /** This node's name (OTP: {@code node/0}): {@code nonode@nohost} when not distributed. */
+    String nodeName() {
+        io.jarl.internal.Distribution d = distribution;
+        return d == null ? "nonode@nohost" : d.nodeName();
     }
 
     Optional<LocalProcess> whereis(String name) {

@@ -83,9 +83,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     Thread thread;
     private volatile ExitReason exitReason;
 
-    // Guarded by this.
-    private HashSet<LocalProcess> links;
-    private HashMap<Ref, LocalProcess> monitors;
+    // Guarded by this. Links: LocalProcess or RemotePid. Monitors: ref -> LocalProcess, or the
+    // remote target (a RemotePid or RemoteName) for a monitor of a process on another node.
+    private HashSet<Pid> links;
+    private HashMap<Ref, Object> monitors;
     // Not guarded by this: monitors of one process (say, a server's callers) come and go without
     // contending for its lock. Made once, under the lock; see monitor() for the race with death.
     private volatile ConcurrentHashMap<Ref, Watch> monitoredBy;
@@ -97,7 +98,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Ref markRef;
     private Node markNode;
 
-    private record Watch(LocalProcess watcher, Object object) {}
+    /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
+    private record Watch(Pid watcher, Object object) {}
 
     /** An immutable cons list of ancestors, shared by all children of one parent. */
     record AncestorList(Pid head, AncestorList tail) {
@@ -112,7 +114,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     LocalProcess(Kernel kernel, long id, Runnable body, boolean attached, Object initialCall, AncestorList ancestors,
                  boolean trapExit) {
-        super(id);
+        super(id, null, 0);
         this.kernel = kernel;
         this.body = body;
         this.attached = attached;
@@ -188,8 +190,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     /** What a process that just ended must still tell others: its links, watchers and monitors. */
-    private record Death(LocalProcess process, ExitReason reason, HashSet<LocalProcess> links,
-                         ConcurrentHashMap<Ref, Watch> watchers, HashMap<Ref, LocalProcess> watching) {}
+    private record Death(LocalProcess process, ExitReason reason, HashSet<Pid> links,
+                         ConcurrentHashMap<Ref, Watch> watchers, HashMap<Ref, Object> watching) {}
 
     /**
      * Ends the process with {@code reason} unless it already ended, then tells its links and
@@ -251,12 +253,20 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         for (Death d = first; d != null; d = more == null ? null : more.poll()) {
             // Its own monitors go first: whoever hears of this death must not still find them.
             if (d.watching != null) {
-                for (Map.Entry<Ref, LocalProcess> e : d.watching.entrySet()) {
-                    e.getValue().removeWatcher(e.getKey());
+                for (Map.Entry<Ref, Object> e : d.watching.entrySet()) {
+                    if (e.getValue() instanceof LocalProcess target) {
+                        target.removeWatcher(e.getKey());
+                    } else {
+                        d.process.kernel.dist(e.getValue()).demonitor(d.process, e.getKey(), e.getValue());
+                    }
                 }
             }
             if (d.links != null) {
-                for (LocalProcess p : d.links) {
+                for (Pid linked : d.links) {
+                    if (!(linked instanceof LocalProcess p)) {
+                        d.process.kernel.dist(linked).linkExit(d.process, (RemotePid) linked, d.reason);
+                        continue;
+                    }
                     Death next = p.linkExit(d.process, d.reason);
                     if (next != null) {
                         if (more == null) {
@@ -268,7 +278,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             if (d.watchers != null) {
                 for (Map.Entry<Ref, Watch> e : d.watchers.entrySet()) {
-                    e.getValue().watcher.monitorDown(e.getKey(), e.getValue().object, d.reason);
+                    Watch w = e.getValue();
+                    if (w.watcher instanceof LocalProcess watcher) {
+                        watcher.monitorDown(e.getKey(), w.object, d.reason);
+                    } else {
+                        d.process.kernel.dist(w.watcher).monitorExit(d.process, w.watcher, e.getKey(), w.object,
+                                d.reason);
+                    }
                 }
             }
         }
@@ -511,7 +527,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     /** A linked process ended: its exit signal arrives if the link still stands. */
-    private synchronized Death linkExit(LocalProcess from, ExitReason reason) {
+    private synchronized Death linkExit(Pid from, ExitReason reason) {
         // The signal takes effect under the lock (die() takes no other process's lock), so an unlink
         // that returned is never followed by this link's signal. Its deaths propagate outside.
         if (state != ALIVE || links == null || !links.remove(from)) {
@@ -591,18 +607,22 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** Removes a monitor this process holds. Returns whether it was still active. */
     boolean demonitor(Ref ref) {
-        LocalProcess target;
+        Object target;
         synchronized (this) {
             target = monitors == null ? null : monitors.remove(ref);
         }
         if (target == null) {
             return false;
         }
-        target.removeWatcher(ref);
+        if (target instanceof LocalProcess p) {
+            p.removeWatcher(ref);
+        } else {
+            kernel.dist(target).demonitor(this, ref, target);
+        }
         return true;
     }
 
-    private void removeWatcher(Ref ref) {
+    void removeWatcher(Ref ref) {
         ConcurrentHashMap<Ref, Watch> w = monitoredBy;
         if (w != null) {
             w.remove(ref);
@@ -610,10 +630,146 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     /** The monitored process ended. Under the lock, so a demonitor that returned sees no Down after. */
-    private synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
+    synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
         if (state == ALIVE && monitors != null && monitors.remove(ref) != null) {
             deliver(new Down(ref, object, reason));
         }
+    }
+
+    // ---------------------------------------------------------------- signals with other nodes
+
+    /**
+     * Links this process (the caller) to a process of another node. The link is recorded here, then
+     * the connection is told; if there is none, the link breaks at once with {@code noconnection}.
+     */
+    void linkRemote(RemotePid other) {
+        synchronized (this) {
+            ensureAlive();
+            if (links == null) {
+                links = new HashSet<>(4);
+            }
+            if (!links.add(other)) {
+                return; // links are idempotent: one LINK on the wire
+            }
+        }
+        if (!kernel.dist(other).link(this, other)) {
+            exitSignalIfLinked(other, ExitReason.NOCONNECTION);
+        }
+    }
+
+    void unlinkRemote(RemotePid other) {
+        boolean had;
+        synchronized (this) {
+            had = links != null && links.remove(other);
+        }
+        if (had) {
+            kernel.dist(other).unlink(this, other);
+        }
+    }
+
+    /** A remote process linked to this one. Returns false if this one is dead. */
+    synchronized boolean remoteLinked(RemotePid from) {
+        if (state != ALIVE) {
+            return false;
+        }
+        if (links == null) {
+            links = new HashSet<>(4);
+        }
+        links.add(from);
+        return true;
+    }
+
+    synchronized void remoteUnlinked(RemotePid from) {
+        if (links != null) {
+            links.remove(from);
+        }
+    }
+
+    /** A link's exit signal from {@code from} (remote), if the link still stands. */
+    void exitSignalIfLinked(Pid from, ExitReason reason) {
+        Death death = linkExit(from, reason);
+        if (death != null) {
+            propagate(death);
+        }
+    }
+
+    /**
+     * Monitors a process of another node ({@code target}: a RemotePid or RemoteName). If no
+     * connection can be had, the Down with {@code noconnection} is queued at once.
+     */
+    void monitorRemote(Ref ref, Object target) {
+        synchronized (this) {
+            ensureAlive();
+            if (monitors == null) {
+                monitors = new HashMap<>(4);
+            }
+            monitors.put(ref, target);
+        }
+        if (!kernel.dist(target).monitor(this, ref, target)) {
+            monitorDown(ref, target, ExitReason.NOCONNECTION);
+        }
+    }
+
+    /** A remote process monitors this one. Returns false if this one is dead (noproc). */
+    boolean remoteMonitored(RemotePid watcher, Ref ref, Object object) {
+        ConcurrentHashMap<Ref, Watch> watchers = watchers();
+        if (watchers == null) {
+            return false;
+        }
+        watchers.put(ref, new Watch(watcher, object));
+        // As in monitor(): the death reads the watchers after flipping the state.
+        if (state == ALIVE) {
+            return true;
+        }
+        return watchers.remove(ref) == null; // the death saw it and will send MONITOR_P_EXIT
+    }
+
+    /**
+     * The connection to {@code node} is gone: links to processes there break with noconnection,
+     * monitors of processes there fire with it, and monitors from there are forgotten.
+     */
+    void nodeDown(String node) {
+        List<Pid> brokenLinks = null;
+        List<Map.Entry<Ref, Object>> firedMonitors = null;
+        synchronized (this) {
+            if (state != ALIVE) {
+                return;
+            }
+            if (links != null) {
+                for (Pid p : links) {
+                    if (node.equals(p.node)) {
+                        (brokenLinks == null ? brokenLinks = new ArrayList<>() : brokenLinks).add(p);
+                    }
+                }
+            }
+            if (monitors != null) {
+                for (Map.Entry<Ref, Object> e : monitors.entrySet()) {
+                    if (onNode(e.getValue(), node)) {
+                        (firedMonitors == null ? firedMonitors = new ArrayList<>() : firedMonitors)
+                                .add(Map.entry(e.getKey(), e.getValue()));
+                    }
+                }
+            }
+        }
+        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
+        if (w != null) {
+            w.values().removeIf(watch -> node.equals(watch.watcher.node));
+        }
+        if (firedMonitors != null) {
+            for (Map.Entry<Ref, Object> e : firedMonitors) {
+                monitorDown(e.getKey(), e.getValue(), ExitReason.NOCONNECTION);
+            }
+        }
+        if (brokenLinks != null) {
+            for (Pid p : brokenLinks) {
+                exitSignalIfLinked(p, ExitReason.NOCONNECTION);
+            }
+        }
+    }
+
+    private static boolean onNode(Object target, String node) {
+        return target instanceof RemotePid p ? node.equals(p.node)
+                : target instanceof RemoteName n && node.equals(n.node());
     }
 
     // ---------------------------------------------------------------- aliases
@@ -691,7 +847,14 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 return Optional.empty();
             }
             linked = links == null ? List.of() : List.copyOf(links);
-            watching = monitors == null ? List.of() : List.copyOf(new HashSet<>(monitors.values()));
+            watching = new ArrayList<>();
+            if (monitors != null) {
+                for (Object target : monitors.values()) {
+                    if (target instanceof Pid p && !watching.contains(p)) {
+                        watching.add(p);
+                    }
+                }
+            }
             watchedBy = new ArrayList<>();
             ConcurrentHashMap<Ref, Watch> by = monitoredBy;
             if (by != null) {
@@ -705,7 +868,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Thread t = thread;
         List<StackTraceElement> stack = t == null ? List.of() : List.of(t.getStackTrace());
         return Optional.of(new ProcessInfo(this, isWaiting() ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING,
-                queueLength(), linked, watching, List.copyOf(watchedBy), Optional.ofNullable(registeredName),
+                queueLength(), linked, List.copyOf(watching), List.copyOf(watchedBy), Optional.ofNullable(registeredName),
                 trapExit, initialCall(), ancestors == null ? List.of() : ancestors.toList(), stack));
     }
 }

@@ -8,6 +8,8 @@ import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.ProcessScope;
 import io.jarl.Ref;
+import io.jarl.RemoteName;
+import io.jarl.RemotePid;
 import io.jarl.server.From;
 import java.time.Duration;
 import java.util.Objects;
@@ -91,8 +93,22 @@ public final class Gen {
         return inProcess(() -> doCall(api, server, request, timeout));
     }
 
+    /**
+     * Whether {@code address} is on another node: it is then monitored and sent to as it is, and
+     * its node answers noproc if nobody has it (gen:do_call on {@code {Name, Node}}).
+     */
+    public static boolean isRemote(Address address) {
+        return address instanceof RemotePid || address instanceof RemoteName n && !n.isLocal();
+    }
+
+    /** Where to send to reach {@code server}: itself if remote, else the local process it resolves to. */
+    private static Optional<Address> target(Address server) {
+        return isRemote(server) ? Optional.of(server) : server.resolve().map(p -> p);
+    }
+
     private static Object doCall(String api, Address server, Object request, Duration timeout) {
-        Pid pid = server.resolve().orElseThrow(() -> callFailed(api, ExitReason.noproc(), server, request, timeout));
+        Address pid = target(server)
+                .orElseThrow(() -> callFailed(api, ExitReason.noproc(), server, request, timeout));
         if (pid.equals(Jarl.self())) {
             throw callFailed(api, ExitReason.of("calling_self"), server, request, timeout);
         }
@@ -132,7 +148,7 @@ public final class Gen {
     public static void cast(Address server, Object request) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(request, "request");
-        server.resolve().ifPresent(pid -> Jarl.send(pid, new Cast(request)));
+        target(server).ifPresent(pid -> Jarl.send(pid, new Cast(request)));
     }
 
     /** Answers a call, from any process or thread (OTP: {@code gen:reply/2}). */
@@ -159,7 +175,7 @@ public final class Gen {
         Objects.requireNonNull(timeout, "timeout");
         String context = api + "(" + server + ", " + reason + ", " + timeout + ")";
         inProcess(() -> {
-            Pid pid = server.resolve().orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
+            Address pid = target(server).orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
             Ref monitor = Jarl.monitor(pid);
             Jarl.send(pid, new Call(new From(Jarl.self(), Jarl.makeRef()), new SysRequest(new SysOp.Terminate(reason))));
             Down down = Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout)

@@ -269,7 +269,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
         Objects.requireNonNull(request, "request");
         Jarl.self(); // must be a process: the reply comes to its mailbox
         Ref alias = Jarl.alias();
-        Optional<Pid> pid = server.resolve();
+        Optional<? extends Address> pid = Gen.isRemote(server) ? Optional.of(server) : server.resolve();
         if (pid.isEmpty()) {
             // OTP: monitoring a dead or unknown server gives an immediate noproc Down. A Via name has
             // no local process to monitor, so the Down is made here for every kind of address.
