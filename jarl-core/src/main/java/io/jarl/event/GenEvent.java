@@ -110,8 +110,10 @@ import org.slf4j.LoggerFactory;
  * {@link GenEventExit.Swapped} if it was swapped, and the failure otherwise. When the owner ends,
  * the manager removes its handlers (their terminate gets {@link Removal.OwnerExited}) and then
  * passes the {@link io.jarl.Exit} to every handler's {@link EventHandler#handleInfo}. The link is
- * a real link: if the manager dies abnormally, an owner that does not trap exits dies too (a
- * manager stopped in order unlinks its owners first). This is how a handler gets restarted: its
+ * a real link, and stays when the handler goes (the owner may have other handlers there): if the
+ * manager dies abnormally (killed, say), an owner that does not trap exits dies too. A manager that
+ * stops in order (by {@link #stop} or its parent's exit) first unlinks the owners of the handlers
+ * still installed, as OTP does. This is how a handler gets restarted: its
  * owner is a supervised process (typically a {@link GenServer}) that adds it in {@code init} and,
  * on an abnormal {@link GenEventExit}, adds it again or stops, so that its supervisor restarts it.
  *
@@ -123,7 +125,9 @@ import org.slf4j.LoggerFactory;
  * again. {@link StartOptions} registers the manager under a local name or in a
  * {@link io.jarl.NameRegistry}; every method takes an {@link Address}, so {@code Name.of("alarms")}
  * works wherever a pid does. {@link io.jarl.server.Sys} works on a manager: its state is the list of
- * {@link HandlerState}s; {@link #replaceState} changes them.
+ * {@link HandlerState}s ({@code getStatus} shows them through each handler's
+ * {@link EventHandler#formatStatus}), {@link #replaceState} changes them, {@code suspend} holds
+ * events and calls until {@code resume}, and {@code trace} logs on {@code io.jarl.event.GenEvent}.
  *
  * <h2>Timeouts</h2>
  * {@link #call} waits 5 seconds by default and throws {@link io.jarl.ExitException} with

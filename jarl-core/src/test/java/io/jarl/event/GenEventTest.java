@@ -24,6 +24,9 @@ import io.jarl.server.Responses;
 import io.jarl.server.StartOptions;
 import io.jarl.server.StartResult;
 import io.jarl.server.Sys;
+import io.jarl.supervisor.ChildSpec;
+import io.jarl.supervisor.Supervisor;
+import io.jarl.supervisor.SupervisorFlags;
 import io.jarl.testing.LogCapture;
 import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
@@ -1138,6 +1141,46 @@ class GenEventTest {
             assertThat(awaitExit(mgr).reason()).isEqualTo(ExitReason.shutdown());
             assertThat(awaitTerminated("dummy_h").arg()).isEqualTo(new Removal.Stop());
             trapExit(false);
+        }
+    }
+
+    /** The owner link is a real link: a manager that is killed takes an owner that does not trap exits with it. */
+    @Test
+    void aKilledManagerTakesItsOwnersWithIt() {
+        try (var me = attach()) {
+            Pid mgr = startManager();
+            Pid test = self();
+            Pid owner = spawn(() -> {
+                GenEvent.addSupHandler(MGR, new OcEvent(), "state");
+                send(test, "added");
+                blockForever();
+            });
+            awaitMessage("added");
+            var ownerDown = monitor(owner);
+            kill(mgr);
+            assertThat(awaitDown(ownerDown).reason()).isEqualTo(ExitReason.killed());
+        }
+    }
+
+    /**
+     * A manager under a supervisor: restarted empty after a crash (handlers are not children), and
+     * stopped by the supervisor's shutdown, which runs every handler's terminate.
+     */
+    @Test
+    void underASupervisor() {
+        try (var me = attach()) {
+            Pid sup = Supervisor.startLink(SupervisorFlags.oneForOne(), List.of(ChildSpec.worker("events",
+                    () -> GenEvent.startLink(StartOptions.named("sup_events"))))).orElseThrow();
+            Name events = Name.of("sup_events");
+            Pid first = whereis("sup_events").orElseThrow();
+            assertThat(GenEvent.addHandler(events, new DummyH(), self())).isEqualTo(OK);
+            kill(first);
+            eventually("the manager restarted", () -> whereis("sup_events").filter(p -> !p.equals(first)).isPresent());
+            assertThat(GenEvent.whichHandlers(events)).isEmpty();
+            assertThat(GenEvent.addHandler(events, new DummyH(), self())).isEqualTo(OK);
+            Supervisor.stop(sup);
+            assertThat(awaitTerminated("dummy_h").arg()).isEqualTo(new Removal.Stop());
+            assertThat(whereis("sup_events")).isEmpty();
         }
     }
 
