@@ -49,6 +49,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>undefCodeChange: there is no hot code loading, hence no {@code code_change}.</li>
  *   <li>the {@code {global, Name}} parts of start and startOpt: there is no global registry in
  *       jarl-core; the {@code {via, Module, Name}} parts cover the same path.</li>
+ *   <li>format_log_1, format_log_2, format_log_with_process_label (newer OTP releases): they test
+ *       OTP's logger formatting callbacks; Jarl writes one SLF4J line, whose content
+ *       errorFormatStatus and aCrashingHandlerIsRemovedAloneAndReportedOnce check.</li>
+ *   <li>send_request_wait_reqid_collection and send_request_check_reqid_collection: GenEvent's
+ *       requests are collected with GenServer's functions, tested in GenServerTest; the receive
+ *       variant is here.</li>
  * </ul>
  */
 @ExtendWith(NoLeakedProcesses.class)
