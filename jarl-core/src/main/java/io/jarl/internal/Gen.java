@@ -141,7 +141,12 @@ public final class Gen {
     /** The exit of a failed call, naming it (built only on failure: toString of a request is not free). */
     private static ExitException callFailed(String api, ExitReason reason, Address server, Object request,
                                             Duration timeout) {
-        return new ExitException(reason, api + "(" + server + ", " + request + ", " + timeout + ")");
+        return new ExitException(reason, api + "(" + server + ", " + request + ", " + show(timeout) + ")");
+    }
+
+    /** A timeout as it reads in a message: {@code infinity} for {@link #FOREVER}. */
+    public static String show(Duration timeout) {
+        return timeout.equals(FOREVER) ? "infinity" : timeout.toString();
     }
 
     /** Sends a cast; never fails (OTP: {@code gen_server:cast/2}). */
@@ -173,7 +178,7 @@ public final class Gen {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(timeout, "timeout");
-        String context = api + "(" + server + ", " + reason + ", " + timeout + ")";
+        String context = api + "(" + server + ", " + reason + ", " + show(timeout) + ")";
         inProcess(() -> {
             Address pid = target(server).orElseThrow(() -> new ExitException(ExitReason.noproc(), context));
             Ref monitor = Jarl.monitor(pid);

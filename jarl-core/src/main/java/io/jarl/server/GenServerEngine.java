@@ -94,7 +94,9 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             Optional<Next> n = next;
             next = Optional.empty();
             if (sys.suspended()) {
-                msg = Jarl.receive(m -> m instanceof Call(From f, SysRequest r) ? m : null);
+                // OTP's sys suspend loop answers system messages and obeys its parent's exit signal.
+                msg = Jarl.receive(m -> m instanceof Call(From f, SysRequest r)
+                        || m instanceof Exit e && e.from().equals(parent) ? m : null);
             } else if (n.isPresent() && n.get() instanceof Next.Continue(Object arg)) {
                 lastMessage = n.get();
                 handleResult(() -> server.handleContinue(arg, state));

@@ -827,6 +827,19 @@ class GenServerTest {
     }
 
     @Test
+    void aSuspendedServerStillObeysItsParentsExitSignal() {
+        // OTP: sys's suspend loop handles the parent's EXIT (terminate runs, the server exits).
+        try (var me = attach()) {
+            trapExit(true);
+            Pid s = GenServer.startLink(new Scripted(self(), Init.ok(new ArrayList<>()), true)).orElseThrow();
+            Sys.suspend(s);
+            exit(s, ExitReason.shutdown());
+            awaitMessage(new Terminated(ExitReason.shutdown()));
+            assertThat(awaitExit(s).reason()).isEqualTo(ExitReason.shutdown());
+        }
+    }
+
+    @Test
     void callWithHugeMessageQueue() {
         try (var me = attach()) {
             Pid s = GenServer.start(new Scripted(self())).orElseThrow();
