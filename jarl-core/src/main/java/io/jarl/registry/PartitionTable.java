@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class PartitionTable {
 
-    /** What a process registered in this partition: the key, the key table it went to, its counter there. */
+    /**
+     * What a process registered through this partition: the key, the key table it went to, and a
+     * counter unique in this partition (for duplicate keys the key table is this partition: the counter
+     * is also the entry's place among the key's entries).
+     */
     record Owned(Object key, PartitionTable keyTable, long counter) {}
 
     final Pid owner;

@@ -278,7 +278,9 @@ public final class Registry<K, V> implements NameRegistry {
         requireRunning(pidTable, "register", key); // a caller that traps exits got an Exit and no error
         requireRunning(keyTable, "register", key);
 
-        PartitionTable.Owned owned = new PartitionTable.Owned(key, keyTable, keyTable.nextCounter());
+        // The counter numbers the caller's entries in its pid table; for duplicate keys the key table
+        // is the same partition, where it also orders the key's entries.
+        PartitionTable.Owned owned = new PartitionTable.Owned(key, keyTable, pidTable.nextCounter());
         pidTable.own(me, owned);
         Entry<V> entry = new Entry<>(me, value);
         if (t.keys.duplicate()) {
@@ -572,11 +574,13 @@ public final class Registry<K, V> implements NameRegistry {
                 Jarl.unlink(caller); // done: a caller that traps exits gets no Exit (Elixir's Task does the same)
             }));
         }
-        for (Spawned task : tasks) {
-            Down down = Jarl.receive(task.monitor(),
-                    m -> m instanceof Down d && d.ref().equals(task.monitor()) ? d : Jarl.<Down>skip(), FOREVER)
-                    .orElseThrow();
+        for (int i = 0; i < tasks.size(); i++) {
+            Ref monitor = tasks.get(i).monitor();
+            Down down = Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : Jarl.<Down>skip(),
+                    FOREVER).orElseThrow();
             if (!(down.reason() instanceof ExitReason.Normal)) {
+                // Elixir's caller exits here; one that catches this must not find the others' Downs later.
+                tasks.subList(i + 1, tasks.size()).forEach(other -> Jarl.demonitor(other.monitor(), true));
                 throw new ExitException(down.reason(), "Registry.dispatch(" + name + ", " + key + ", parallel)");
             }
         }
