@@ -2,6 +2,7 @@ package io.jarl.registry;
 
 import io.jarl.Pid;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -84,7 +85,15 @@ final class PartitionTable {
             return e == null ? List.of() : List.of(e);
         }
         ConcurrentSkipListMap<Long, Registry.Entry<?>> bag = duplicate.get(key);
-        return bag == null ? List.of() : List.copyOf(bag.values());
+        if (bag == null) {
+            return List.of();
+        }
+        // One pass (a skip list's size() is a walk too), into a list nobody else sees.
+        List<Registry.Entry<?>> out = new ArrayList<>();
+        for (Registry.Entry<?> e : bag.values()) {
+            out.add(e);
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** Visits every (key, entry) of the key table. */

@@ -21,6 +21,7 @@ import io.jarl.supervisor.SupervisorFlags;
 import io.jarl.supervisor.SupervisorInit;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -402,11 +403,23 @@ public final class Registry<K, V> implements NameRegistry {
         if (t.oneKeyOnePartition()) {
             return entriesOf(t.partition(t.lookupPartition(key)), key);
         }
-        List<Entry<V>> out = new ArrayList<>();
+        List<Entry<V>> found = List.of();
+        List<Entry<V>> out = null;
         for (int i = 0; i < t.partitions; i++) {
-            out.addAll(entriesOf(t.partition(i), key));
+            List<Entry<V>> some = entriesOf(t.partition(i), key);
+            if (some.isEmpty()) {
+                continue;
+            }
+            if (found.isEmpty()) {
+                found = some; // often the only partition with entries: no copy
+            } else {
+                if (out == null) {
+                    out = new ArrayList<>(found);
+                }
+                out.addAll(some);
+            }
         }
-        return List.copyOf(out);
+        return out == null ? found : Collections.unmodifiableList(out);
     }
 
     /**
@@ -462,7 +475,7 @@ public final class Registry<K, V> implements NameRegistry {
                 out.add(e.value());
             }
         }
-        return java.util.Collections.unmodifiableList(out);
+        return Collections.unmodifiableList(out);
     }
 
     /** The number of entries (Elixir: {@code Registry.count/1}); constant time per partition. */
@@ -557,7 +570,7 @@ public final class Registry<K, V> implements NameRegistry {
             dispatchInTasks(t, key, dispatcher);
             return;
         }
-        try (ProcessScope ignored = Jarl.attach()) {
+        try (ProcessScope _ = Jarl.attach()) {
             Jarl.trapExit(true);
             dispatchInTasks(t, key, dispatcher);
         }
@@ -613,7 +626,7 @@ public final class Registry<K, V> implements NameRegistry {
         if (Jarl.inProcess()) {
             return locked(p.owner, lockKey, function);
         }
-        try (ProcessScope ignored = Jarl.attach()) {
+        try (ProcessScope _ = Jarl.attach()) {
             return locked(p.owner, lockKey, function);
         }
     }
