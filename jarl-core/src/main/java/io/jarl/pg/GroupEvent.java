@@ -23,7 +23,13 @@ public sealed interface GroupEvent {
     /** The processes that joined or left, once per membership (a process that joined twice may be listed twice). */
     List<Pid> pids();
 
-    /** {@code pids} joined {@code group} (OTP: {@code {Ref, join, Group, Pids}}). */
+    /**
+     * {@code pids} joined {@code group} (OTP: {@code {Ref, join, Group, Pids}}).
+     *
+     * @param ref   the monitor's reference
+     * @param group the group
+     * @param pids  the processes that joined, in the order given to {@link Pg#join}
+     */
     record Join(Ref ref, Object group, List<Pid> pids) implements GroupEvent {
         public Join {
             Objects.requireNonNull(ref, "ref");
@@ -32,7 +38,13 @@ public sealed interface GroupEvent {
         }
     }
 
-    /** {@code pids} left {@code group}, by {@link Pg#leave} or by ending (OTP: {@code {Ref, leave, Group, Pids}}). */
+    /**
+     * {@code pids} left {@code group}, by {@link Pg#leave} or by ending (OTP: {@code {Ref, leave, Group, Pids}}).
+     *
+     * @param ref   the monitor's reference
+     * @param group the group
+     * @param pids  the processes that left
+     */
     record Leave(Ref ref, Object group, List<Pid> pids) implements GroupEvent {
         public Leave {
             Objects.requireNonNull(ref, "ref");

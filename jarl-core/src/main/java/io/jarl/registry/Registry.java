@@ -176,6 +176,7 @@ public final class Registry<K, V> implements NameRegistry {
      *
      * @param pid   the process that registered itself
      * @param value the value it registered with; may be null
+     * @param <V>   the registry's values
      */
     public record Entry<V>(Pid pid, V value) {
         public Entry {
@@ -186,6 +187,12 @@ public final class Registry<K, V> implements NameRegistry {
     /**
      * One entry with its key, as {@link #select} sees it (Elixir: the {@code {key, pid, value}} a match
      * spec matches).
+     *
+     * @param key   the key
+     * @param pid   the process that registered itself
+     * @param value its value; may be null
+     * @param <K>   the registry's keys
+     * @param <V>   the registry's values
      */
     public record Registration<K, V>(K key, Pid pid, V value) {
         public Registration {
@@ -194,13 +201,24 @@ public final class Registry<K, V> implements NameRegistry {
         }
     }
 
-    /** What {@link #updateValue} did (Elixir: {@code {new_value, old_value}}). */
+    /**
+     * What {@link #updateValue} did (Elixir: {@code {new_value, old_value}}).
+     *
+     * @param newValue the value now registered
+     * @param oldValue the value before
+     * @param <V>      the registry's values
+     */
     public record Updated<V>(V newValue, V oldValue) {}
 
     /**
      * A {@link Via} key that also gives the value to register with (Elixir:
      * {@code {:via, Registry, {registry, key, value}}}); {@code rooms.via("lobby")} still finds the
      * process registered with {@code rooms.via("lobby", value)}.
+     *
+     * @param key   the key to register under
+     * @param value the value to register with; may be null
+     * @param <K>   the registry's keys
+     * @param <V>   the registry's values
      */
     public record WithValue<K, V>(K key, V value) {
         public WithValue {

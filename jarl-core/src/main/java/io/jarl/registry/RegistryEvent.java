@@ -23,7 +23,14 @@ public sealed interface RegistryEvent {
     /** The process that registered or unregistered itself. */
     Pid pid();
 
-    /** {@code pid} registered under {@code key} with {@code value} (Elixir: {@code {:register, registry, key, pid, value}}). */
+    /**
+     * {@code pid} registered under {@code key} with {@code value} (Elixir: {@code {:register, registry, key, pid, value}}).
+     *
+     * @param registry the registry's name
+     * @param key      the key
+     * @param pid      the process that registered itself
+     * @param value    its value; may be null
+     */
     record Register(String registry, Object key, Pid pid, Object value) implements RegistryEvent {
         public Register {
             Objects.requireNonNull(registry, "registry");
@@ -32,7 +39,13 @@ public sealed interface RegistryEvent {
         }
     }
 
-    /** {@code pid} unregistered {@code key} (Elixir: {@code {:unregister, registry, key, pid}}). */
+    /**
+     * {@code pid} unregistered {@code key} (Elixir: {@code {:unregister, registry, key, pid}}).
+     *
+     * @param registry the registry's name
+     * @param key      the key
+     * @param pid      the process that unregistered itself
+     */
     record Unregister(String registry, Object key, Pid pid) implements RegistryEvent {
         public Unregister {
             Objects.requireNonNull(registry, "registry");

@@ -440,6 +440,26 @@ class RegistryTest {
     }
 
     @Test
+    void aServerNamedInAnUnknownRegistryFailsToStart() {
+        try (var me = attach()) {
+            StartResult result = GenServer.start(new Room("lobby", self()), StartOptions.via(Registry.named("nowhere"), "lobby"));
+            assertThat(result).isInstanceOfSatisfying(StartResult.Failed.class, f -> assertThat(f.reason())
+                    .isInstanceOfSatisfying(ExitReason.Crash.class,
+                            c -> assertThat(c.error()).isInstanceOf(UnknownRegistryException.class)));
+            assertThat(flush()).isEmpty(); // init never ran
+        }
+    }
+
+    @Test
+    void childSpecIsASupervisorNamedAfterTheRegistry() {
+        ChildSpec spec = Registry.childSpec(RegistryOptions.unique("spec"));
+        assertThat(spec.id()).isEqualTo("spec");
+        assertThat(spec.type()).isEqualTo(ChildType.SUPERVISOR);
+        assertThat(spec.restart()).isEqualTo(io.jarl.supervisor.Restart.PERMANENT);
+        assertThat(spec.shutdown()).isEqualTo(io.jarl.supervisor.Shutdown.infinity());
+    }
+
+    @Test
     void registerNameRegistersOnlyTheCaller() {
         Registry.start(RegistryOptions.unique("callers")).orElseThrow();
         Registry<String, String> registry = Registry.named("callers");
