@@ -387,6 +387,9 @@ class PartitionSupervisorTest {
             kill(first);
             List<?> restarted = (List<?>) awaitMatching("partition 1 restarted",
                     m -> m instanceof List<?> l && l.get(1).equals(1));
+            // the start function sent that before returning; once the supervisor answers a call, the
+            // restart (and the routing table) is done
+            PartitionSupervisor.countChildren(name);
             assertThat(PartitionSupervisor.via(name, 1).resolve()).contains((Pid) restarted.get(2));
             assertThat(get(PartitionSupervisor.via(name, 1))).isEqualTo(1);
             PartitionSupervisor.stop(name);
