@@ -11,6 +11,8 @@ module io.jarl.core {
     exports io.jarl.server;
     exports io.jarl.supervisor;
     exports io.jarl.event;
+    exports io.jarl.registry;
+    exports io.jarl.pg;
     // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
     exports io.jarl.internal to io.jarl.dist;
 }
