@@ -153,7 +153,13 @@ public final class Gen {
     public static void cast(Address server, Object request) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(request, "request");
-        target(server).ifPresent(pid -> Jarl.send(pid, new Cast(request)));
+        Optional<Address> to;
+        try {
+            to = target(server);
+        } catch (RuntimeException e) {
+            return; // OTP: a cast never fails, even to a name whose registry is gone
+        }
+        to.ifPresent(pid -> Jarl.send(pid, new Cast(request)));
     }
 
     /** Answers a call, from any process or thread (OTP: {@code gen:reply/2}). */

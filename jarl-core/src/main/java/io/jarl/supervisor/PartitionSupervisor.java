@@ -7,6 +7,7 @@ import io.jarl.Jarl;
 import io.jarl.Name;
 import io.jarl.NameRegistry;
 import io.jarl.Pid;
+import io.jarl.RemoteName;
 import io.jarl.Via;
 import io.jarl.server.GenServer;
 import io.jarl.server.StartOptions;
@@ -145,7 +146,8 @@ public final class PartitionSupervisor implements NameRegistry {
         StartOptions start = switch (options.name()) {
             case Name n -> StartOptions.named(n.value());
             case Via v -> StartOptions.via(v.registry(), v.key());
-            case Pid p -> throw new IllegalArgumentException("unreachable: the options refuse a pid as name");
+            case Pid _, RemoteName _ -> throw new IllegalArgumentException(
+                    "unreachable: the options take a local or via name only");
         };
         return Supervisor.startLink(() -> init(options, arguments), start);
     }
@@ -160,7 +162,8 @@ public final class PartitionSupervisor implements NameRegistry {
         Object id = switch (options.name()) {
             case Name n -> n.value();
             case Via v -> v.key();
-            case Pid p -> throw new IllegalArgumentException("unreachable: the options refuse a pid as name");
+            case Pid _, RemoteName _ -> throw new IllegalArgumentException(
+                    "unreachable: the options take a local or via name only");
         };
         return ChildSpec.supervisor(id, () -> startLink(options));
     }

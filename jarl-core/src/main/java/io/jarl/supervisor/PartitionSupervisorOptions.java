@@ -53,13 +53,13 @@ public record PartitionSupervisorOptions(Address name, ChildSpec childSpec, int 
             .withPeriod(Duration.ofSeconds(5));
 
     /**
-     * @throws IllegalArgumentException if {@code name} is a pid, {@code partitions} is not positive, or
+     * @throws IllegalArgumentException if {@code name} is a pid or a remote name, {@code partitions} is not positive, or
      *         the flags' auto-shutdown is not {@link AutoShutdown#NEVER} (Elixir raises {@code ArgumentError})
      */
     public PartitionSupervisorOptions {
         Objects.requireNonNull(name, "the name must be given to a PartitionSupervisor");
-        if (name instanceof Pid) {
-            throw new IllegalArgumentException("the name of a PartitionSupervisor must be a Name or a Via, got the pid "
+        if (name instanceof Pid || name instanceof io.jarl.RemoteName) {
+            throw new IllegalArgumentException("the name of a PartitionSupervisor must be a Name or a Via, got "
                     + name);
         }
         Objects.requireNonNull(childSpec, "the child spec must be given to a PartitionSupervisor");
