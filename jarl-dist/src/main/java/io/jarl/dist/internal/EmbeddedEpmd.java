@@ -22,11 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,6 +126,8 @@ public final class EmbeddedEpmd implements AutoCloseable {
     private final Limits limits;
     private final LongSupplier clockSeconds;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a name or a connection comes or goes (for tests that wait on it). */
+    private final Condition changed = lock.newCondition();
     /** Registered names, newest first as epmd links new nodes at the head. */
     private final LinkedHashMap<String, Node> registered = new LinkedHashMap<>();
     /** Dropped names and their last creation counter, oldest first. */
@@ -270,6 +275,7 @@ public final class EmbeddedEpmd implements AutoCloseable {
                 continue;
             }
             connections.add(socket);
+            signal();
             if (closed.get()) {
                 EpmdClient.closeQuietly(socket);
             }
@@ -313,6 +319,47 @@ public final class EmbeddedEpmd implements AutoCloseable {
             EpmdClient.closeQuietly(socket);
             connections.remove(socket);
             active.decrementAndGet();
+            signal();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-checking whenever a name or connection comes or goes;
+     * returns whether it held within {@code timeout} (for tests).
+     */
+    boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!condition.getAsBoolean()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The creation of the registered {@code name}, as its registration was answered (for tests). */
+    OptionalLong creationOf(String name) {
+        lock.lock();
+        try {
+            Node node = registered.get(name);
+            return node == null ? OptionalLong.empty() : OptionalLong.of(creation(node));
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -409,6 +456,7 @@ public final class EmbeddedEpmd implements AutoCloseable {
             Node entry = new Node(node.name(), node.port(), node.nodeType(), node.protocol(), node.highest(),
                     node.lowest(), node.extra(), counter, node.socket());
             registered.put(entry.name(), entry);
+            changed.signalAll();
             return Optional.of(entry);
         } finally {
             lock.unlock();
@@ -426,6 +474,7 @@ public final class EmbeddedEpmd implements AutoCloseable {
                     dropped.pollFirstEntry();
                 }
                 log.debug("EPMD unregistered '{}'", node.name());
+                changed.signalAll();
             }
         } finally {
             lock.unlock();
