@@ -110,6 +110,8 @@ public final class Handshake {
     private static final int CHALLENGE_REPLY = 'r';
     private static final int CHALLENGE_ACK = 'a';
     private static final String NAMED = "named:";
+    /** As long as the longest dynamic alive name: an unsigned 64-bit number in base 36. */
+    private static final String DYNAMIC_PLACEHOLDER = "X".repeat(Long.toUnsignedString(-1L, 36).length());
 
     private Handshake() {}
 
@@ -419,9 +421,11 @@ public final class Handshake {
         boolean dynamic = !old && (peerFlags & DistFlags.NAME_ME) != 0;
         NodeName peer;
         if (dynamic) {
-            if (peerText.isEmpty() || peerText.indexOf('@') >= 0) {
+            try {
+                NodeName.of(DYNAMIC_PLACEHOLDER, peerText); // the name it would get must be a node name
+            } catch (IllegalArgumentException e) {
                 throw ch.failure(Reason.PROTOCOL, ch.who() + " asked for a name on the host '" + printable(peerText)
-                        + "', which is not a host");
+                        + "', which is not a host: " + e.getMessage());
             }
             if (config.restricted()) {
                 ch.send(("snot_allowed").getBytes(StandardCharsets.ISO_8859_1), "status");

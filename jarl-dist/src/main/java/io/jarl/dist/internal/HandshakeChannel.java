@@ -102,6 +102,8 @@ final class HandshakeChannel {
                 got += r;
             }
             return bytes;
+        } catch (HandshakeException e) {
+            throw e;
         } catch (SocketTimeoutException e) {
             throw timeout(what);
         } catch (IOException e) {
