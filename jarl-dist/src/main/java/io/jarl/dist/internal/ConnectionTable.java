@@ -33,6 +33,19 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Thread-safe; one lock guards the table.
  */
+/*
+ * Implementation overview.
+ *
+ * net_kernel's #connection{} record reduced to what handshakes need: state, owner (the attempt
+ * that owns a pending entry, or whose handshake made the connection), pending_owner (an attempt
+ * waiting to replace an up connection) and the connection itself (what wait_pending closes, as
+ * net_kernel exits the old controller). The rules are net_kernel's handle_info clauses:
+ * accept_pending (pending: compare names, nok or remark the old owner; up: up_pending; up_pending:
+ * already_pending; absent: insert), is_pending (is the attempt the owner?), wait_pending plus
+ * up_pending_nodedown (the old connection's down hands the entry to the pending owner), and the
+ * owner's exit (abandon). Cancelling a replaced owner happens outside the lock; it only closes a
+ * socket. A condition signals every change for the waits.
+ */
 public final class ConnectionTable implements PendingConnections {
     private static final Logger log = LoggerFactory.getLogger(ConnectionTable.class);
 

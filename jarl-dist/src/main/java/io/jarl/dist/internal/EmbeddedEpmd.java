@@ -85,12 +85,18 @@ import org.slf4j.LoggerFactory;
  * host. Like epmd it binds every address by default so that other hosts can find the nodes here;
  * bind it to the loopback address when only local nodes should talk to it. Only local peers can
  * register names.
+ */
+/*
+ * Implementation overview.
  *
- * <h2>Implementation overview</h2>
- * One virtual thread accepts; each connection gets its own virtual thread that reads one request
- * and answers it. A registering connection then stays in its thread, blocked on a read, until it
- * closes or sends anything, which drops the name (epmd's {@code do_read} on a {@code keep}
- * connection). The table of names and the memory of dropped names are guarded by one lock.
+ * epmd_srv.c without its select() loop: one virtual thread accepts (do_accept, with the connection
+ * cap of conn_open); each connection gets its own virtual thread that reads one request with the
+ * request timeout (do_read) and answers it (do_request). A registering connection then stays in its
+ * thread, blocked on a read, until it closes or sends anything, which drops the name (do_read on a
+ * "keep" connection, node_unreg_sock). node_reg2's two lists are the two maps: registered names
+ * (newest last here, listed newest first as epmd links new nodes at the head) and dropped names with
+ * their creation counters, for bump_creation when a name comes back. One lock guards both; its
+ * condition lets tests wait for a name or a connection to come or go.
  */
 public final class EmbeddedEpmd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedEpmd.class);

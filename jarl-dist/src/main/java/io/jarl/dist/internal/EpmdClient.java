@@ -69,11 +69,14 @@ public final class EpmdClient {
 
         /**
          * The distribution version to use with this node: the highest both support, or 0 if the
-         * ranges do not overlap (OTP: {@code erl_epmd:select_best_version/4}). Jarl speaks 6 only.
+         * ranges do not overlap (OTP: {@code erl_epmd:select_best_version/4}). Jarl's range is OTP
+         * 25's, 5 to 6; like OTP 25 it sends the version 6 name message whatever this says, so a
+         * node registered with versions 5 to 5 (an OTP 23 or 24 node started with
+         * {@code ERL_EPMD_DIST_HIGH=5}) is still dialled.
          */
         public int bestVersion() {
-            int ourLow = 6;
-            int ourHigh = 6;
+            int ourLow = EpmdProtocol.LOWEST_VERSION;
+            int ourHigh = EpmdProtocol.HIGHEST_VERSION;
             if (ourLow > highestVersion || lowestVersion > ourHigh) {
                 return 0;
             }

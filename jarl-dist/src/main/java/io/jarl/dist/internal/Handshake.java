@@ -89,14 +89,21 @@ import org.slf4j.LoggerFactory;
  * {@link DistFlags#NAME_ME} and takes the name and creation the acceptor assigns ({@code named:});
  * an acceptor names such a peer {@code <random base 36>@host}, as {@code net_kernel} does, unless
  * it restricts which nodes may connect.
+ */
+/*
+ * Implementation overview.
  *
- * <h2>Implementation overview</h2>
- * One method per side, one private method per message, in the order of {@code dist_util}; blocking
- * I/O on the caller's thread (a virtual thread in {@link HandshakeAcceptor}). Failures throw
- * {@link HandshakeException}; the socket is closed and the table told ({@link
- * PendingConnections#abandon}) before the exception leaves. The events OTP reports with
- * {@code error_msg} (bad cookie, missing flags, disallowed node) are logged here once, without a
- * stack trace; everything else is for the caller to report.
+ * dist_util, step for step: weStarted() is handshake_we_started/1 (send_name, recv_status,
+ * recv_challenge, check_dflags, send_challenge_reply, recv_challenge_ack), otherStarted() is
+ * handshake_other_started/1 (recv_name, check_allowed, check_dflags, mark_pending with its
+ * send_status, send_challenge, recv_complement, recv_challenge_reply, wait_pending,
+ * send_challenge_ack). What net_kernel decides (accept_pending, is_pending, wait_pending) is asked
+ * of PendingConnections, so the table stays the connection layer's. Blocking I/O on the caller's
+ * thread (a virtual thread in HandshakeAcceptor); HandshakeChannel frames {packet, 2} and bounds
+ * every read by the SetupTimer, which is reset where dist_util calls reset_timer/1. Failures throw
+ * HandshakeException; the socket is closed and the table told (abandon) before the exception
+ * leaves. The events OTP reports with error_msg (bad cookie, missing flags, disallowed node) are
+ * logged here once, without a stack trace; everything else is for the caller to report.
  */
 public final class Handshake {
     private static final Logger log = LoggerFactory.getLogger(Handshake.class);
@@ -143,7 +150,7 @@ public final class Handshake {
         if (info.get().bestVersion() == 0) {
             table.abandon(peer, attempt);
             throw new HandshakeException(Reason.PROTOCOL, peer, peer + " registered distribution versions "
-                    + info.get().lowestVersion() + " to " + info.get().highestVersion() + "; Jarl speaks 6");
+                    + info.get().lowestVersion() + " to " + info.get().highestVersion() + "; Jarl speaks 5 to 6");
         }
         return initiate(config, peer, new InetSocketAddress(peer.host(), info.get().port()), table, attempt);
     }
@@ -309,6 +316,7 @@ public final class Handshake {
                     + " does not match our cookie: the cookies differ");
         }
         log.debug("connected to {} (flags 0x{})", peer, Long.toHexString(negotiated));
+        handOver(ch);
         return new HandshakeResult(self, selfCreation, peer, peerCreation, peerFlags, negotiated, attempt,
                 ch.socket(), ch.in(), ch.out());
     }
@@ -561,8 +569,19 @@ public final class Handshake {
         System.arraycopy(config.cookie().digest(challengeB), 0, ack, 1, 16);
         ch.send(ack, "challenge acknowledgement");
         log.debug("accepted {} (flags 0x{})", peer, Long.toHexString(negotiated));
+        handOver(ch);
         return new HandshakeResult(self, config.creation(), peer, peerCreation, peerFlags, negotiated, attempt,
                 ch.socket(), ch.in(), ch.out());
+    }
+
+    /** Leaves the socket as the connection layer expects it: reads block without a timeout. */
+    private static void handOver(HandshakeChannel ch) throws HandshakeException {
+        try {
+            ch.socket().setSoTimeout(0);
+        } catch (IOException e) {
+            throw ch.failure(Reason.IO, "the connection to " + ch.who() + " failed as the handshake ended: "
+                    + e.getMessage());
+        }
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * <p>From here on, both sides frame messages with a 4-byte length ({@code {packet, 4}}); a frame of
  * length 0 is a tick. Read from {@link #in()}, not from the socket's own stream: bytes the peer sent
- * right after the handshake may already be buffered there.
+ * right after the handshake may already be buffered there. The socket's read timeout is reset to
+ * none; the connection layer sets its own (from the tick time).
  *
  * @param self this node's name (for a dynamic name, the one the peer assigned)
  * @param selfCreation this node's creation (for a dynamic name, the one the peer assigned)

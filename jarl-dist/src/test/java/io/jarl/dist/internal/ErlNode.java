@@ -104,13 +104,17 @@ final class ErlNode implements AutoCloseable {
         return node;
     }
 
-    /** Starts {@code epmd -d -port port -address 127.0.0.1} and waits until it listens. */
+    /**
+     * Starts {@code epmd -d -d -port port -address 127.0.0.1} in the foreground and waits until it
+     * listens: at debug level 2 epmd prints "entering the main select() loop" once its socket is
+     * bound ("epmd running" comes before that).
+     */
     static ErlNode startEpmd(int port) {
-        ProcessBuilder builder = new ProcessBuilder("epmd", "-d", "-port", Integer.toString(port), "-address",
+        ProcessBuilder builder = new ProcessBuilder("epmd", "-d", "-d", "-port", Integer.toString(port), "-address",
                 "127.0.0.1").redirectErrorStream(true);
         ErlNode epmd = launch(builder, "epmd -port " + port);
         try {
-            epmd.awaitLine(l -> l.contains("epmd running"), 0);
+            epmd.awaitLine(l -> l.contains("entering the main select() loop"), 0);
         } catch (AssertionError e) {
             epmd.close();
             throw e;
