@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * initiator                                   acceptor
  *   'N' Flags:64 Creation:32 Nlen:16 Name   ->
- *                                           <-  's' Status     ("ok", "ok_simultaneous", "nok",
+ *                                           &lt;-  's' Status     ("ok", "ok_simultaneous", "nok",
  *                                                               "not_allowed", "alive", "named:...")
  *  ('s' "true" | "false", after "alive")     ->
- *                                           <-  'N' Flags:64 Challenge:32 Creation:32 Nlen:16 Name
+ *                                           &lt;-  'N' Flags:64 Challenge:32 Creation:32 Nlen:16 Name
  *   'r' Challenge:32 Digest:16              ->     Digest = MD5(cookie ++ decimal(acceptor's challenge))
- *                                           <-  'a' Digest:16  (MD5(cookie ++ decimal(initiator's challenge)))
+ *                                           &lt;-  'a' Digest:16  (MD5(cookie ++ decimal(initiator's challenge)))
  * </pre>
  *
  * Every message is framed with a 2-byte length; after the acknowledgement both sides switch to a

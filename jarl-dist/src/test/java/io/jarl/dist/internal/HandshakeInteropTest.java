@@ -13,12 +13,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -218,6 +220,45 @@ class HandshakeInteropTest {
             assertThat(log.text()).doesNotContain("\tat ");
         }
         assertThat(java.accepted()).isEmpty();
+    }
+
+    /**
+     * An erl node that restarts before the Java node noticed its old connection end: the Java node
+     * answers "alive", erl answers "true" (its attempt is pending), the old connection is closed and
+     * the new one completes.
+     */
+    @Test
+    void anErlNodeThatComesBackReplacesItsOldConnection() throws Exception {
+        JavaAcceptor java = acceptor(Cookie.of(COOKIE));
+        String name = ErlNode.randomName("r");
+        NodeName restarting;
+        AtomicInteger closes = new AtomicInteger();
+        try (ErlNode first = ErlNode.start(name, COOKIE, epmd.port())) {
+            restarting = NodeName.parse(first.eval("node()."));
+            assertThat(first.eval("net_kernel:connect_node('" + java.name() + "').")).isEqualTo("true");
+            HandshakeResult old = java.accepted().poll(10, TimeUnit.SECONDS);
+            assertThat(old).isNotNull();
+            AutoCloseable[] connection = new AutoCloseable[1];
+            connection[0] = () -> {
+                closes.incrementAndGet();
+                old.socket().close();
+                java.table().connectionDown(restarting, connection[0]);
+            };
+            assertThat(java.table().markUp(restarting, old.attempt(), connection[0])).isTrue();
+        }
+        // erl is gone, but nothing told the table: the connection still counts as up
+        assertThat(java.table().state(restarting)).contains(ConnectionTable.State.UP);
+        assertThat(epmd.await(() -> epmd.names().stream().noneMatch(r -> r.name().equals(name)),
+                Duration.ofSeconds(10))).isTrue();
+        try (ErlNode second = ErlNode.start(name, COOKIE, epmd.port())) {
+            assertThat(second.eval("net_kernel:connect_node('" + java.name() + "').")).isEqualTo("true");
+            HandshakeResult replacement = java.accepted().poll(10, TimeUnit.SECONDS);
+            assertThat(replacement).isNotNull();
+            assertThat(replacement.peer()).isEqualTo(restarting);
+            assertThat(closes).hasValue(1);
+            assertThat(java.table().markUp(restarting, replacement.attempt(), replacement.socket())).isTrue();
+            assertThat(second.eval("lists:member('" + java.name() + "', nodes()).")).isEqualTo("true");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
