@@ -39,14 +39,17 @@ final class ErlNode implements AutoCloseable {
 
     private final Process process;
     private final String description;
+    /** Whether the process runs the eval loop, which halts when its input ends. */
+    private final boolean evalLoop;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition grew = lock.newCondition();
     private final List<String> lines = new ArrayList<>();
     private boolean ended;
 
-    private ErlNode(Process process, String description) {
+    private ErlNode(Process process, String description, boolean evalLoop) {
         this.process = process;
         this.description = description;
+        this.evalLoop = evalLoop;
         Thread.ofVirtual().name("erl-output").start(this::pump);
     }
 
@@ -94,7 +97,8 @@ final class ErlNode implements AutoCloseable {
         command.addAll(List.of("-eval", LOOP));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
-        ErlNode node = launch(builder, "erl " + sname);
+        builder.environment().put("ERL_CRASH_DUMP_SECONDS", "0"); // a killed node leaves no erl_crash.dump behind
+        ErlNode node = launch(builder, "erl " + sname, true);
         try {
             node.eval("ok.");
         } catch (AssertionError | RuntimeException e) {
@@ -112,7 +116,7 @@ final class ErlNode implements AutoCloseable {
     static ErlNode startEpmd(int port) {
         ProcessBuilder builder = new ProcessBuilder("epmd", "-d", "-d", "-port", Integer.toString(port), "-address",
                 "127.0.0.1").redirectErrorStream(true);
-        ErlNode epmd = launch(builder, "epmd -port " + port);
+        ErlNode epmd = launch(builder, "epmd -port " + port, false);
         try {
             epmd.awaitLine(l -> l.contains("entering the main select() loop"), 0);
         } catch (AssertionError e) {
@@ -122,9 +126,9 @@ final class ErlNode implements AutoCloseable {
         return epmd;
     }
 
-    private static ErlNode launch(ProcessBuilder builder, String description) {
+    private static ErlNode launch(ProcessBuilder builder, String description, boolean evalLoop) {
         try {
-            return new ErlNode(builder.start(), description);
+            return new ErlNode(builder.start(), description, evalLoop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + description, e);
         }
@@ -219,11 +223,24 @@ final class ErlNode implements AutoCloseable {
         }
     }
 
-    /** Kills the process and waits for it to end. */
+    /**
+     * Ends the process and waits for it: an erl node is told by the end of its input (its loop then
+     * halts), epmd is terminated; whatever is still running after that is killed.
+     */
     @Override
     public void close() {
-        process.destroy();
         try {
+            if (evalLoop) {
+                try {
+                    process.getOutputStream().close();
+                } catch (IOException alreadyGone) {
+                    // it ended by itself
+                }
+                if (process.waitFor(5, TimeUnit.SECONDS)) {
+                    return;
+                }
+            }
+            process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
