@@ -6,5 +6,6 @@ module io.jarl.dist {
     requires io.jarl.core;
     requires org.slf4j;
 
+    exports io.jarl.dist;
     exports io.jarl.dist.term;
 }

@@ -1,0 +1,277 @@
+package io.jarl.dist.internal;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * A child process for interop tests: a real {@code erl} node that evaluates one Erlang expression
+ * per line sent to it and prints {@code RESULT <term>}, or a real {@code epmd}. Output (stdout and
+ * stderr merged) is kept line by line so tests can wait for a line with a bounded timeout; nothing
+ * sleeps. {@link #close()} kills the process and waits for it.
+ */
+final class ErlNode implements AutoCloseable {
+    static final String MISSING = "erl not found: install Erlang (apt-get install erlang-base)";
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** The eval loop: read a line, parse and evaluate it, print RESULT with ~w (one line). */
+    private static final String LOOP = "L = fun L() -> case io:get_line(\"\") of eof -> halt(); Line -> "
+            + "R = try {ok, Ts, _} = erl_scan:string(Line), {ok, Es} = erl_parse:parse_exprs(Ts), "
+            + "{value, V, _} = erl_eval:exprs(Es, []), V catch C:E -> {caught, C, E} end, "
+            + "io:format(\"RESULT ~w~n\", [R]), L() end end, L().";
+
+    private final Process process;
+    private final String description;
+    /** Whether the process runs the eval loop, which halts when its input ends. */
+    private final boolean evalLoop;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition grew = lock.newCondition();
+    private final List<String> lines = new ArrayList<>();
+    private boolean ended;
+
+    private ErlNode(Process process, String description, boolean evalLoop) {
+        this.process = process;
+        this.description = description;
+        this.evalLoop = evalLoop;
+        Thread.ofVirtual().name("erl-output").start(this::pump);
+    }
+
+    /** Skips the calling test (class) if {@code erl} and {@code epmd} are not installed. */
+    static void assumeErlang() {
+        assumeTrue(onPath("erl") && onPath("epmd"), MISSING);
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A short random name for a node or a test, unlikely to collide across runs. */
+    static String randomName(String prefix) {
+        return prefix + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+                .toLowerCase(Locale.ROOT).substring(0, 6);
+    }
+
+    /** A TCP port that was free a moment ago. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code erl -sname sname -setcookie cookie -noshell -start_epmd false} using the EPMD at
+     * {@code epmdPort}, and waits until it evaluates expressions.
+     */
+    static ErlNode start(String sname, String cookie, int epmdPort, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of("erl", "-noshell", "-sname", sname, "-setcookie", cookie,
+                "-start_epmd", "false"));
+        command.addAll(List.of(extraArgs));
+        command.addAll(List.of("-eval", LOOP));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+        builder.environment().put("ERL_CRASH_DUMP_SECONDS", "0"); // a killed node leaves no erl_crash.dump behind
+        ErlNode node = launch(builder, "erl " + sname, true);
+        try {
+            node.eval("ok.");
+        } catch (AssertionError | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /**
+     * Starts {@code epmd -d -d -port port -address 127.0.0.1} in the foreground and waits until it
+     * listens: at debug level 2 epmd prints "entering the main select() loop" once its socket is
+     * bound ("epmd running" comes before that).
+     */
+    static ErlNode startEpmd(int port) {
+        ProcessBuilder builder = new ProcessBuilder("epmd", "-d", "-d", "-port", Integer.toString(port), "-address",
+                "127.0.0.1").redirectErrorStream(true);
+        ErlNode epmd = launch(builder, "epmd -port " + port, false);
+        try {
+            epmd.awaitLine(l -> l.contains("entering the main select() loop"), 0);
+        } catch (AssertionError e) {
+            epmd.close();
+            throw e;
+        }
+        return epmd;
+    }
+
+    private static ErlNode launch(ProcessBuilder builder, String description, boolean evalLoop) {
+        try {
+            return new ErlNode(builder.start(), description, evalLoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + description, e);
+        }
+    }
+
+    private void pump() {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lock.lock();
+                try {
+                    lines.add(line);
+                    grew.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        } finally {
+            lock.lock();
+            try {
+                ended = true;
+                grew.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** How many lines were printed so far (a starting point for {@link #awaitLine}). */
+    int mark() {
+        lock.lock();
+        try {
+            return lines.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits (bounded by {@link #WAIT}) for a line from index {@code from} on that {@code test} accepts. */
+    String awaitLine(Predicate<String> test, int from) {
+        long left = WAIT.toNanos();
+        lock.lock();
+        try {
+            int i = from;
+            for (;;) {
+                for (; i < lines.size(); i++) {
+                    if (test.test(lines.get(i))) {
+                        return lines.get(i);
+                    }
+                }
+                if (ended) {
+                    throw new AssertionError(description + " ended before printing the expected line; output:\n"
+                            + String.join("\n", lines));
+                }
+                if (left <= 0) {
+                    throw new AssertionError(description + " did not print the expected line within " + WAIT
+                            + "; output:\n" + String.join("\n", lines));
+                }
+                left = grew.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Evaluates {@code expression} (one line, ending with a dot) and returns the result as ~w prints it. */
+    String eval(String expression) {
+        int from = mark();
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write((expression + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new AssertionError(description + " does not take input: " + e.getMessage() + "; output:\n" + output(), e);
+        }
+        return awaitLine(l -> l.startsWith("RESULT "), from).substring("RESULT ".length());
+    }
+
+    /** Everything printed so far. */
+    String output() {
+        lock.lock();
+        try {
+            return String.join("\n", lines);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the process and waits for it: an erl node is told by the end of its input (its loop then
+     * halts), epmd is terminated; whatever is still running after that is killed.
+     */
+    @Override
+    public void close() {
+        try {
+            if (evalLoop) {
+                try {
+                    process.getOutputStream().close();
+                } catch (IOException alreadyGone) {
+                    // it ended by itself
+                }
+                if (process.waitFor(5, TimeUnit.SECONDS)) {
+                    return;
+                }
+            }
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the process is still running. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Asks {@code epmd -port port -kill} whether an EPMD still runs there; returns its output. After
+     * a test it must say it cannot connect: no daemon was left behind.
+     */
+    static String epmdKill(int port) {
+        try {
+            Process kill = new ProcessBuilder("epmd", "-port", Integer.toString(port), "-kill")
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            kill.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
