@@ -186,16 +186,14 @@ public interface Application<S> {
 
     /**
      * Forgets a loaded application and its environment; values put with {@link #putEnvPersistent}
-     * are kept for its next load (OTP: {@code application:unload/1}).
+     * are kept for its next load (OTP: {@code application:unload/1}). When it was the last one loaded,
+     * the controller has ended when this returns.
      *
      * @throws ApplicationException with {@link ApplicationError.Running} if it is running or starting,
      *         {@link ApplicationError.NotLoaded} if it is not loaded
      */
     static void unload(String name) {
-        ApplicationSpec.checkName(name);
-        ApplicationController.check(
-                ApplicationController.callIfRunning(new ApplicationController.Call.Unload(name))
-                        .orElse(Optional.of(new ApplicationError.NotLoaded(name))));
+        ApplicationController.unload(name);
     }
 
     // ================================================================== starting and stopping

@@ -73,7 +73,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
     sealed interface Call {
         record Load(ApplicationSpec spec) implements Call, Request<Optional<ApplicationError>> {}
 
-        record Unload(String name) implements Call, Request<Optional<ApplicationError>> {}
+        record Unload(String name) implements Call, Request<Unloaded> {}
 
         record Start(String name, RestartType type) implements Call, Request<Optional<ApplicationError>> {}
 
@@ -83,6 +83,9 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
 
         record WhichApplications() implements Call, Request<List<ApplicationInfo>> {}
     }
+
+    /** The answer to Unload: the error, or none; and whether the controller ends now (nothing is loaded). */
+    record Unloaded(Optional<ApplicationError> error, boolean ending) {}
 
     sealed interface Cast {
         /** What a starter sends back (OTP: {@code {application_started, Name, Res}}). */
@@ -140,8 +143,11 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
     @Override
     public CallResult<ApplicationController> handleCall(Call call, From from, ApplicationController self) {
         return switch (call) {
-            case Call.Load(ApplicationSpec spec) -> reply(load(spec));
-            case Call.Unload(String name) -> reply(unload(name));
+            case Call.Load(ApplicationSpec spec) -> reply(loadApplication(spec));
+            case Call.Unload(String name) -> {
+                Optional<ApplicationError> error = unloadApplication(name);
+                yield reply(new Unloaded(error, idle()));
+            }
             case Call.Start(String name, RestartType type) -> {
                 Optional<ApplicationError> refused = startCondition(name);
                 if (refused.isPresent()) {
@@ -186,7 +192,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
         return new ArrayList<>(running.keySet()).reversed();
     }
 
-    private Optional<ApplicationError> load(ApplicationSpec spec) {
+    private Optional<ApplicationError> loadApplication(ApplicationSpec spec) {
         String name = spec.name();
         if (Table.LOADED.containsKey(name)) {
             return Optional.of(new ApplicationError.AlreadyLoaded(name));
@@ -202,7 +208,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
         return Optional.empty();
     }
 
-    private Optional<ApplicationError> unload(String name) {
+    private Optional<ApplicationError> unloadApplication(String name) {
         if (running.containsKey(name) || starting.containsKey(name)) {
             return Optional.of(new ApplicationError.Running(name));
         }
@@ -299,8 +305,9 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
         Jarl.receive(m -> m instanceof Exit e && e.from().equals(master) ? e : Jarl.skip(), Duration.ZERO);
     }
 
-    private static void awaitDown(Ref monitor) {
-        Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : Jarl.skip(), Gen.FOREVER);
+    private static Down awaitDown(Ref monitor) {
+        return Jarl.receive(monitor, m -> m instanceof Down d && d.ref().equals(monitor) ? d : Jarl.<Down>skip(),
+                Gen.FOREVER).orElseThrow();
     }
 
     // ------------------------------------------------------------------ starts and exits
@@ -525,6 +532,34 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
             throw new ApplicationException(new ApplicationError.NotLoaded(name));
         }
         check(call(new Call.Start(name, type)));
+    }
+
+    /**
+     * Unloads; when that leaves nothing loaded, waits until the controller has ended, so that a
+     * program that unloads its last application leaves no process behind.
+     */
+    static void unload(String name) {
+        ApplicationSpec.checkName(name);
+        for (int attempt = 1; ; attempt++) {
+            Optional<Pid> controller = Jarl.whereis(NAME);
+            if (controller.isEmpty()) {
+                throw new ApplicationException(new ApplicationError.NotLoaded(name));
+            }
+            Unloaded unloaded;
+            try {
+                unloaded = GenServer.call(controller.get(), new Call.Unload(name), Gen.FOREVER);
+            } catch (ExitException e) {
+                if (attempt == ATTEMPTS || !ended(e.reason())) {
+                    throw e;
+                }
+                continue;
+            }
+            check(unloaded.error());
+            if (unloaded.ending()) {
+                Gen.inProcess(() -> awaitDown(Jarl.monitor(controller.get())));
+            }
+            return;
+        }
     }
 
     static void stop(String name) {

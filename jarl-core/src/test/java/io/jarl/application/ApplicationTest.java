@@ -608,7 +608,8 @@ class ApplicationTest {
             Application.start("app1");
             Application.stop("app1");
             assertThat(pollDown(ref)).isFalse();
-            Application.unload("app1");
+            Application.unload("app1"); // the last one: returns once the controller has ended
+            assertThat(whereis(ApplicationController.NAME)).isEmpty();
             assertThat(awaitDown(ref).reason()).isEqualTo(ExitReason.normal());
             // The next call starts a new one.
             Application.load(app(self(), "app1"));
