@@ -100,7 +100,8 @@ import java.util.Optional;
  * The controller logs one report per event on the SLF4J logger {@code io.jarl.application} (OTP: its
  * progress and exit info reports): {@code application report: application chat started} at info, and
  * {@code application report: application chat exited: <reason>, type: <type>} at info for
- * {@code stopped}, {@code normal} and {@code shutdown}, at error otherwise. A failing {@link #prepStop}
+ * {@code stopped}, {@code normal} and {@code shutdown}, at error for any other reason and for an exit
+ * that stops the runtime. A failing {@link #prepStop}
  * or {@link #stop} is logged at error too (OTP ignores a failing {@code stop}).
  *
  * <h2>When not to use it</h2>

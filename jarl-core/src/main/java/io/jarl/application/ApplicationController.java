@@ -129,6 +129,10 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
     @Override
     public Init<ApplicationController> init() {
         Jarl.trapExit(true);
+        // A new controller runs nothing. (A controller that ended normally left nothing running; one
+        // killed outright could not clean up, and its masters stop their applications on its Exit.)
+        Table.RUNNING.clear();
+        Table.MASTERS.clear();
         return Init.ok(this);
     }
 
@@ -283,7 +287,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
             RestartType type = started.remove(name);
             master.ifPresent(ApplicationController::stopMaster);
             Table.MASTERS.remove(name);
-            reportExited(name, STOPPED, type);
+            reportExited(name, STOPPED, type, false);
             return Optional.empty();
         }
         if (started.remove(name) != null) {
@@ -345,17 +349,14 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
             }
             case Outcome.Failed(ApplicationError error, boolean report) -> {
                 start.waiters().forEach(waiter -> GenServer.reply(waiter, Optional.of(error)));
-                if (report) {
-                    reportExited(name, error, start.type());
-                }
                 boolean exitedNormal = error instanceof ApplicationError.StartFailed(String app, ExitReason reason)
                         && reason instanceof ExitReason.Normal;
-                return switch (start.type()) {
-                    case TEMPORARY -> next();
-                    case TRANSIENT -> exitedNormal ? next()
-                            : halt(new RuntimeStopper.Cause.ApplicationStartFailure(name, error));
-                    case PERMANENT -> halt(new RuntimeStopper.Cause.ApplicationStartFailure(name, error));
-                };
+                boolean onlyReported = start.type() == RestartType.TEMPORARY
+                        || start.type() == RestartType.TRANSIENT && exitedNormal;
+                if (report) {
+                    reportExited(name, error, start.type(), !onlyReported);
+                }
+                return onlyReported ? next() : halt(new RuntimeStopper.Cause.ApplicationStartFailure(name, error));
             }
         }
     }
@@ -392,11 +393,10 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
         Table.RUNNING.remove(name);
         Table.MASTERS.remove(name);
         RestartType type = started.get(name); // kept, as OTP keeps it: stop(name) then forgets it
-        reportExited(name, reason, type);
-        if (type == RestartType.TEMPORARY || type == RestartType.TRANSIENT && reason instanceof ExitReason.Normal) {
-            return next();
-        }
-        return halt(new RuntimeStopper.Cause.ApplicationTerminated(name, reason));
+        boolean onlyReported = type == RestartType.TEMPORARY
+                || type == RestartType.TRANSIENT && reason instanceof ExitReason.Normal;
+        reportExited(name, reason, type, !onlyReported);
+        return onlyReported ? next() : halt(new RuntimeStopper.Cause.ApplicationTerminated(name, reason));
     }
 
     /** The application's reason inside a master's exit reason. */
@@ -436,8 +436,12 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
         }
     }
 
-    private static void reportExited(String name, Object reason, RestartType type) {
-        boolean clean = reason == STOPPED || reason instanceof ExitReason r && !r.isAbnormal();
+    /**
+     * The exit report (OTP: info_exited/3): at info level for a clean exit that stops nothing else, at
+     * error level for an abnormal one or one that stops the runtime.
+     */
+    private static void reportExited(String name, Object reason, RestartType type, boolean stopsTheRuntime) {
+        boolean clean = !stopsTheRuntime && (reason == STOPPED || reason instanceof ExitReason r && !r.isAbnormal());
         String typeName = type == null ? "temporary" : type.name().toLowerCase(java.util.Locale.ROOT);
         if (clean) {
             LOG.info("application report: application {} exited: {}, type: {}", name, reason, typeName);

@@ -11,7 +11,7 @@ import java.util.Objects;
  * application it is about, so that a failure deep in {@link Application#ensureAllStarted(String)}
  * says which dependency failed (OTP: {@code {error, {App, Reason}}}).
  *
- * <p>{@link #toString()} is OTP's term ({@code {already_started, chat}}); {@link #describe()} is
+ * <p>{@code toString()} is OTP's term ({@code {already_started, chat}}); {@link #describe()} is
  * Elixir's {@code Application.format_error/1} ({@code already started application chat}).
  */
 public sealed interface ApplicationError {

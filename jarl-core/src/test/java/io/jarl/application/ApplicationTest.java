@@ -592,6 +592,55 @@ class ApplicationTest {
         }
     }
 
+    /** A failing prepStop is reported, and stop gets the state start returned; a failing stop is reported too. */
+    @Test
+    void failingPrepStopAndStopAreReportedAndTheStopGoesOn() {
+        record StopSaw(Object state) {}
+        try (var me = attach(); LogCapture log = LogCapture.start()) {
+            Pid tester = self();
+            Application<String> clumsy = new Application<>() {
+                @Override
+                public AppStart<String> start(StartType type, Object args) {
+                    send(tester, new Started(Application.getApplication().orElse("none")));
+                    return AppStart.ok(Supervisor.startLink(SupervisorFlags.oneForOne(), List.of()).orElseThrow(), "s");
+                }
+
+                @Override
+                public String prepStop(String state) {
+                    throw new IllegalStateException("prepStop broke");
+                }
+
+                @Override
+                public void stop(String state) {
+                    send(tester, new StopSaw(state));
+                    throw new IllegalStateException("stop broke");
+                }
+            };
+            Application.load(ApplicationSpec.of("clumsy", clumsy));
+            Application.start("clumsy");
+            assertThat(await(Started.class)).as("getApplication() in the start callback")
+                    .isEqualTo(new Started("clumsy"));
+            Application.stop("clumsy");
+            assertThat(await(StopSaw.class).state()).isEqualTo("s");
+            assertThat(running()).isEmpty();
+            assertThat(log.linesContaining("application clumsy, prepStop failed")).hasSize(1);
+            assertThat(log.linesContaining("application clumsy, stop failed")).hasSize(1);
+            assertThat(log.count("application report: application clumsy exited: stopped")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ensureAllStartedOfSeveralApplications() {
+        try (var me = attach()) {
+            Application.load(app(self(), "a"));
+            Application.load(app(self(), "b", "a"));
+            Application.load(app(self(), "c", "a"));
+            Application.start("a");
+            assertThat(Application.ensureAllStarted(List.of("b", "c"), RestartType.TEMPORARY)).containsExactly("b", "c");
+            assertThat(running()).containsExactly("c", "b", "a");
+        }
+    }
+
     // ---------------------------------------------------------------- the controller
 
     /** The controller runs while anything is loaded, and ends by itself when nothing is. */
