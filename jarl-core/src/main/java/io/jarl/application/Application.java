@@ -3,6 +3,7 @@ package io.jarl.application;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -290,7 +291,7 @@ public interface Application<S> {
     /** The loaded applications, by name (OTP: {@code loaded_applications/0}); asks no process. */
     static List<ApplicationInfo> loadedApplications() {
         return Table.LOADED.values().stream().map(ApplicationInfo::of)
-                .sorted(java.util.Comparator.comparing(ApplicationInfo::name)).toList();
+                .sorted(Comparator.comparing(ApplicationInfo::name)).toList();
     }
 
     /** The spec of a loaded application (OTP: {@code get_all_key/1}; Elixir: {@code spec/1}). */

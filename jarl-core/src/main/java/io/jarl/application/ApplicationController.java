@@ -25,7 +25,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -442,7 +444,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
      */
     private static void reportExited(String name, Object reason, RestartType type, boolean stopsTheRuntime) {
         boolean clean = !stopsTheRuntime && (reason == STOPPED || reason instanceof ExitReason r && !r.isAbnormal());
-        String typeName = type == null ? "temporary" : type.name().toLowerCase(java.util.Locale.ROOT);
+        String typeName = type == null ? "temporary" : type.name().toLowerCase(Locale.ROOT);
         if (clean) {
             LOG.info("application report: application {} exited: {}, type: {}", name, reason, typeName);
         } else {
@@ -531,7 +533,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
 
     static void start(String name, RestartType type) {
         ApplicationSpec.checkName(name);
-        java.util.Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(type, "type");
         if (!Table.LOADED.containsKey(name)) {
             throw new ApplicationException(new ApplicationError.NotLoaded(name));
         }
@@ -573,7 +575,7 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
 
     /** OTP: application:ensure_all_started/3 in serial mode. */
     static List<String> ensureAllStarted(List<String> names, RestartType type) {
-        java.util.Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(type, "type");
         names.forEach(ApplicationSpec::checkName);
         List<String> startedNow = new ArrayList<>();
         try {

@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -312,7 +313,7 @@ final class Env {
                         return constant;
                     }
                 }
-                throw new IllegalArgumentException("not one of " + java.util.Arrays.toString(t.getEnumConstants()));
+                throw new IllegalArgumentException("not one of " + Arrays.toString(t.getEnumConstants()));
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a valid " + t.getSimpleName());

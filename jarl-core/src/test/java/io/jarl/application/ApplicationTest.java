@@ -7,6 +7,8 @@ import static io.jarl.application.Apps.running;
 import static io.jarl.testing.ProcessTesting.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.jarl.Down;
 import io.jarl.ExitReason;
@@ -117,7 +119,7 @@ class ApplicationTest {
             assertThat(running()).doesNotContain("app1");
 
             // App or dependency not found
-            ApplicationException notFound = (ApplicationException) org.assertj.core.api.Assertions.catchThrowable(
+            ApplicationException notFound = catchThrowableOfType(ApplicationException.class,
                     () -> Application.ensureAllStarted("hopefully_not_an_existing_app"));
             assertThat(notFound.application()).isEqualTo("hopefully_not_an_existing_app");
             assertThat(notFound.error()).isEqualTo(new ApplicationError.NotLoaded("hopefully_not_an_existing_app"));
@@ -327,8 +329,7 @@ class ApplicationTest {
         assertThat(spec.vsn()).isEqualTo("2.0");
         assertThat(spec.applications()).containsExactly("kernel");
         assertThat(spec.registered()).isEmpty();
-        assertThat(spec.env()).containsExactly(java.util.Map.entry("own2", "val2"),
-                java.util.Map.entry("own_env1", "value1"));
+        assertThat(spec.env()).containsExactly(entry("own2", "val2"), entry("own_env1", "value1"));
         assertThat(spec.callback()).isEmpty();
         assertThat(Application.spec("very_unknown")).isEmpty();
         assertThat(Application.loadedApplications()).containsExactly(
