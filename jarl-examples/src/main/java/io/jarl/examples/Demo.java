@@ -1,30 +1,37 @@
 package io.jarl.examples;
 
-import io.jarl.Down;
-import io.jarl.ExitException;
 import io.jarl.Jarl;
-import io.jarl.ProcessScope;
-import io.jarl.Ref;
+import io.jarl.application.Application;
+import io.jarl.application.ApplicationError;
+import io.jarl.application.ApplicationException;
+import io.jarl.application.RestartType;
+import io.jarl.application.RuntimeStopper;
+import io.jarl.examples.chat.ChatApp;
 import io.jarl.examples.chat.ChatScript;
 import io.jarl.examples.chat.ChatServer;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The program behind {@code bin/jarl demo}: the chat server ({@link ChatServer}).
+ * The program behind {@code bin/jarl demo}: the chat server, run as the application {@code chat}
+ * ({@link ChatApp}).
  *
  * <pre>
  *   bin/jarl demo [--port N]   run the chat server until Ctrl-C (default port 4040); connect with nc
  *   bin/jarl demo --script     a scripted session with real TCP clients; exits 0 if every expectation held
  *   bin/jarl demo --links      the linked-chains demo ({@link LinksDemo})
  * </pre>
+ * Without {@code --port} the port is the application's environment: 4040, unless
+ * {@code -Djarl.app.chat.port=N} (in {@code JARL_JAVA_OPTS}) or a config file says otherwise.
  */
 public final class Demo {
     private Demo() {}
 
     /** What the command line asks for. */
     sealed interface Mode {
-        record Serve(int port) implements Mode {}
+        /** Serve on {@code port}, or on the port of the application's environment. */
+        record Serve(Optional<Integer> port) implements Mode {}
 
         record Script() implements Mode {}
 
@@ -40,7 +47,7 @@ public final class Demo {
 
     static Mode parse(List<String> args) {
         return switch (args.size()) {
-            case 0 -> new Mode.Serve(ChatServer.DEFAULT_PORT);
+            case 0 -> new Mode.Serve(Optional.empty());
             case 1 -> switch (args.getFirst()) {
                 case "--script" -> new Mode.Script();
                 case "--links" -> new Mode.Links();
@@ -57,7 +64,7 @@ public final class Demo {
         try {
             int port = Integer.parseInt(text);
             if (port >= 0 && port <= 65535) {
-                return new Mode.Serve(port);
+                return new Mode.Serve(Optional.of(port));
             }
         } catch (NumberFormatException e) {
             // reported below
@@ -67,7 +74,7 @@ public final class Demo {
 
     public static void main(String[] args) {
         int status = switch (parse(List.of(args))) {
-            case Mode.Serve(int port) -> serve(port);
+            case Mode.Serve(Optional<Integer> port) -> serve(port);
             case Mode.Script() -> ChatScript.run(System.out).isEmpty() ? 0 : 1;
             case Mode.Links() -> Jarl.run(LinksDemo::demo) == 0 ? 0 : 1;
             case Mode.Usage(String problem) -> {
@@ -81,15 +88,25 @@ public final class Demo {
         System.exit(status);
     }
 
-    /** Runs the chat server until Ctrl-C (status 0) or until its tree dies (status 1). */
-    private static int serve(int port) {
-        ChatServer chat;
+    /**
+     * Runs the chat application, permanent, until Ctrl-C (status 0) or until its tree dies (status 1:
+     * a permanent application's end stops the runtime, and this program's {@link RuntimeStopper}
+     * says so).
+     */
+    private static int serve(Optional<Integer> port) {
+        ChatApp app = new ChatApp();
+        CompletableFuture<RuntimeStopper.Cause> ended = new CompletableFuture<>();
+        Application.setRuntimeStopper(ended::complete);
         try {
-            chat = ChatServer.start(port);
-        } catch (ExitException e) {
-            System.err.println("bin/jarl demo: could not start the chat server: " + e.reason());
+            Application.load(app.spec());
+            port.ifPresent(p -> Application.putEnv(ChatApp.NAME, "port", p));
+            Application.ensureAllStarted(ChatApp.NAME, RestartType.PERMANENT);
+        } catch (ApplicationException e) {
+            Object why = e.error() instanceof ApplicationError.StartFailed failed ? failed.reason() : e.error().describe();
+            System.err.println("bin/jarl demo: could not start the chat server: " + why);
             return 1;
         }
+        ChatServer chat = app.server().orElseThrow();
         System.out.println("Jarl chat server, an OTP-style application of Jarl processes. Its supervision tree:");
         System.out.println(chat.tree());
         System.out.println();
@@ -97,20 +114,20 @@ public final class Demo {
                 + "); /help lists the commands, /crash crashes your room.");
         System.out.println("Ctrl-C stops the server.");
 
-        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            chat.stop();
+            if (!ended.isDone()) { // Ctrl-C: stop the application, as init:stop() would
+                try {
+                    Application.stop(ChatApp.NAME);
+                    Application.unload(ChatApp.NAME); // the last one: the application controller ends too
+                } catch (ApplicationException e) {
+                    // it ended on its own meanwhile
+                }
+            }
             System.out.println("\nchat server stopped; " + Jarl.processCount() + " process(es) left");
         }, "chat-shutdown"));
-        try (ProcessScope me = Jarl.attach()) {
-            Ref ref = Jarl.monitor(chat.pid());
-            Down down = Jarl.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : Jarl.<Down>skip());
-            if (stopping.get()) {
-                return 0; // Ctrl-C: the JVM is exiting; the shutdown hook stopped the tree
-            }
-            System.err.println("the chat server's supervision tree ended: " + down.reason());
-            return 1;
-        }
+        RuntimeStopper.Cause cause = ended.join(); // Ctrl-C: the JVM exits while this waits
+        Object reason = cause instanceof RuntimeStopper.Cause.ApplicationTerminated t ? t.reason() : cause;
+        System.err.println("the chat server's supervision tree ended: " + reason);
+        return 1;
     }
 }

@@ -4,19 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jarl.examples.Demo.Mode;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The command line of {@code bin/jarl demo}. */
 class DemoTest {
 
+    /** The port is then the chat application's environment: 4040 unless configured. */
     @Test
-    void noArgumentServesTheChatOnPort4040() {
-        assertThat(Demo.parse(List.of())).isEqualTo(new Mode.Serve(4040));
+    void noArgumentServesTheChatOnThePortOfItsEnvironment() {
+        assertThat(Demo.parse(List.of())).isEqualTo(new Mode.Serve(Optional.empty()));
     }
 
     @Test
     void portChoosesThePort() {
-        assertThat(Demo.parse(List.of("--port", "4141"))).isEqualTo(new Mode.Serve(4141));
+        assertThat(Demo.parse(List.of("--port", "4141"))).isEqualTo(new Mode.Serve(Optional.of(4141)));
     }
 
     @Test

@@ -2,20 +2,24 @@ package io.jarl.examples.chat;
 
 import io.jarl.Jarl;
 import io.jarl.Pid;
+import io.jarl.application.Application;
+import io.jarl.application.ApplicationException;
+import io.jarl.application.ApplicationInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The scripted chat session behind {@code bin/jarl demo --script}: starts the chat server on a free
- * port, connects real TCP clients that talk, crash a room, send garbage and drop a connection, and
- * checks every expectation ({@code ok: ...} or {@code FAILED: ...}). Every wait is bounded (socket read
+ * The scripted chat session behind {@code bin/jarl demo --script}: starts the chat application on a
+ * free port, connects real TCP clients that talk, crash a room, send garbage and drop a connection,
+ * stops the application, and checks every expectation ({@code ok: ...} or {@code FAILED: ...}). Every wait is bounded (socket read
  * timeouts, monitors with timeouts); nothing sleeps.
  */
 public final class ChatScript {
@@ -44,12 +48,21 @@ public final class ChatScript {
     }
 
     private void play() throws IOException {
-        Set<Pid> before = ProcessLeaks.snapshot();
-        ChatServer chat = ChatServer.start(0);
+        ChatApp app = new ChatApp();
+        Application.load(app.spec());
         try {
-            conversation(chat, before);
+            Application.putEnv(ChatApp.NAME, "port", 0); // any free port
+            // The application controller runs from the load on: it is part of the runtime, not of chat.
+            Set<Pid> before = ProcessLeaks.snapshot();
+            Application.ensureAllStarted(ChatApp.NAME);
+            conversation(app.server().orElseThrow(), before);
         } finally {
-            chat.stop(); // does nothing if the script stopped it already
+            try {
+                Application.stop(ChatApp.NAME);
+            } catch (ApplicationException e) {
+                // the script stopped it already
+            }
+            Application.unload(ChatApp.NAME);
             for (ChatClient c : clients) {
                 c.close();
             }
@@ -58,11 +71,13 @@ public final class ChatScript {
 
     private void conversation(ChatServer chat, Set<Pid> before) throws IOException {
         int port = chat.port();
-        section("the chat server listens on port " + port + "; its supervision tree");
+        section("the chat application listens on port " + port + "; its supervision tree");
         String tree = chat.tree();
         out.println(tree);
         check(tree.contains(ChatServer.ROOMS) && tree.contains(ChatServer.USERS) && tree.contains(ChatServer.ACCEPTOR),
                 "the tree has the rooms and users supervisors and the acceptor");
+        List<ApplicationInfo> running = Application.whichApplications();
+        out.println("  running applications: " + running);
 
         section("alice, bob and carol connect and choose nicknames");
         ChatClient alice = connect("alice", port), bob = connect("bob", port), carol = connect("carol", port);
@@ -169,8 +184,15 @@ public final class ChatScript {
         check(alice.received().stream().noneMatch(l -> l.contains("anyone here?")),
                 "alice, in lobby, never saw random's messages");
 
-        section("the server stops");
-        chat.stop();
+        section("the server stops: Application.stop(\"chat\")");
+        Application.stop(ChatApp.NAME);
+        Set<Pid> leftAtOnce = new HashSet<>(Jarl.processes());
+        leftAtOnce.removeAll(before);
+        check(running.stream().anyMatch(a -> a.name().equals(ChatApp.NAME))
+                        && Application.whichApplications().stream().noneMatch(a -> a.name().equals(ChatApp.NAME))
+                        && leftAtOnce.isEmpty(),
+                "chat was listed by whichApplications, is not any more, and no process of it is left when stop"
+                        + " returns" + (leftAtOnce.isEmpty() ? "" : " (left: " + leftAtOnce + ")"));
         for (ChatClient c : List.of(alice, bob)) {
             expect(c, "*** the server is shutting down; bye", nameOf(c) + " is told the server is shutting down");
             check(c.expectClosed(WAIT), "the server closes " + nameOf(c) + "'s connection");

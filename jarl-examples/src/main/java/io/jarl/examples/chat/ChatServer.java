@@ -24,8 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A chat server over TCP, built as an OTP application: a tree of supervised Jarl processes that
- * anyone can talk to with {@code nc localhost 4040}.
+ * A chat server over TCP: a tree of supervised Jarl processes that anyone can talk to with
+ * {@code nc localhost 4040}. Run as the application {@code chat} ({@link ChatApp}), or alone:
  *
  * {@snippet :
  * ChatServer chat = ChatServer.start(4040);   // or 0 for any free port: chat.port()
@@ -123,6 +123,23 @@ public final class ChatServer {
      * @throws ExitException if it could not start, e.g. because the port is taken
      */
     public static ChatServer start(int port) {
+        return start(port, false);
+    }
+
+    /**
+     * Starts the tree linked to the calling process, as an application's start callback does (the
+     * caller is then the application's master, which watches the top supervisor).
+     *
+     * @throws ExitException if it could not start, e.g. because the port is taken
+     */
+    public static ChatServer startLink(int port) {
+        return start(port, true);
+    }
+
+    private static ChatServer start(int port, boolean link) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("not a port number: " + port);
+        }
         AtomicReference<ServerSocket> listening = new AtomicReference<>();
         Name rooms = Name.of(ROOMS), users = Name.of(USERS);
         List<ChildSpec> children = List.of(
@@ -133,7 +150,10 @@ public final class ChatServer {
                         DynamicSupervisorOptions.defaults().withMaxChildren(MAX_USERS), StartOptions.named(USERS))),
                 Acceptor.childSpec(port, users, rooms, listening));
         SupervisorFlags flags = SupervisorFlags.oneForOne().withIntensity(3).withPeriod(Duration.ofSeconds(5));
-        return switch (Supervisor.start(flags, children, StartOptions.named(TOP))) {
+        StartOptions named = StartOptions.named(TOP);
+        StartResult started = link ? Supervisor.startLink(flags, children, named)
+                : Supervisor.start(flags, children, named);
+        return switch (started) {
             case StartResult.Ok(Pid pid) -> new ChatServer(pid, listening);
             case StartResult.Ignored() -> throw new IllegalStateException("the chat supervisor ignored its start");
             case StartResult.Failed(ExitReason reason) -> throw new ExitException(reason, "starting the chat server");
@@ -166,6 +186,11 @@ public final class ChatServer {
                 throw e;
             }
         }
+        release();
+    }
+
+    /** Closes the listening socket if the acceptor's end has not (once the tree is down). */
+    void release() {
         ServerSocket socket = listening.getAndSet(null);
         if (socket != null) {
             try {
