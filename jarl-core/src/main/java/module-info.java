@@ -10,6 +10,7 @@ module io.jarl.core {
     exports io.jarl;
     exports io.jarl.server;
     exports io.jarl.supervisor;
+    exports io.jarl.statem;
     // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
     exports io.jarl.internal to io.jarl.dist;
 }
