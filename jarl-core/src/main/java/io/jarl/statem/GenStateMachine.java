@@ -118,7 +118,9 @@ import java.util.Objects;
  * ...) run in the caller; the callbacks run in the machine's process, one event at a time. A state
  * machine speaks the same protocol as a {@link GenServer}: {@code GenServer.call}, {@code
  * GenServer.sendRequest} and {@link io.jarl.server.Sys} work on it too. {@link io.jarl.server.Sys#getState}
- * returns a {@link StateAndData}.
+ * returns a {@link StateAndData}, {@link io.jarl.server.Sys#replaceState} takes a function of one
+ * (replacing the state is not a change of state: no enter call, postponed events stay postponed),
+ * and the state of {@link io.jarl.server.Sys#getStatus} is a {@link MachineStatus}.
  *
  * <h2>Supervision and naming</h2>
  * {@link #startLink} is what a supervisor's child spec calls: {@code ChildSpec.worker("lock", () ->
@@ -149,8 +151,9 @@ import java.util.Objects;
  * callback has no Java equivalent: an exception stops the machine. There is no hot code upgrade
  * ({@code code_change}), no {@code enter_loop}, no callback module stack
  * ({@code push_callback_module}) and no {@code start_monitor}. States and data cannot be
- * {@code null}. {@link #formatStatus} returns what is shown of the state and data; the termination
- * report also shows the last event, the queued and postponed events and the running timeouts.
+ * {@code null}. {@link #formatStatus} returns what is shown of the state and data; the postponed
+ * events and running timeouts that {@link MachineStatus} and the termination report also show are
+ * not passed through it (OTP's {@code format_status/1} can rewrite them too).
  *
  * @param <S> the state
  * @param <D> the data
@@ -210,8 +213,9 @@ public interface GenStateMachine<S, D> {
     default void terminate(ExitReason reason, S state, D data) throws Exception {}
 
     /**
-     * What {@link io.jarl.server.Sys#getStatus} and termination reports show of the state and data
-     * (OTP: {@code format_status/1}), e.g. with secrets removed. The default is a {@link StateAndData}.
+     * What {@link io.jarl.server.Sys#getStatus} (in {@link MachineStatus#state()}) and termination
+     * reports show of the state and data (OTP: {@code format_status/1}), e.g. with secrets removed.
+     * The default is a {@link StateAndData}.
      */
     default Object formatStatus(S state, D data) {
         return new StateAndData<>(state, data);
@@ -260,7 +264,7 @@ public interface GenStateMachine<S, D> {
     /** A typed call with a timeout ({@link #INFINITY} waits forever). */
     @SuppressWarnings("unchecked")
     static <R> R call(Address machine, Request<R> request, Duration timeout) {
-        return (R) Gen.call("GenStateMachine.call", machine, request, timeout);
+        return (R) Gen.call("GenStateMachine.call", machine, request, checked(timeout));
     }
 
     /** Calls the machine with any request and waits up to 5 seconds (OTP: {@code gen_statem:call/2}). */
@@ -270,7 +274,7 @@ public interface GenStateMachine<S, D> {
 
     /** Calls the machine with any request (OTP: {@code gen_statem:call/3}). */
     static Object call(Address machine, Object request, Duration timeout) {
-        return Gen.call("GenStateMachine.call", machine, request, timeout);
+        return Gen.call("GenStateMachine.call", machine, request, checked(timeout));
     }
 
     /**
@@ -309,9 +313,19 @@ public interface GenStateMachine<S, D> {
      *
      * @throws io.jarl.ExitException with {@code noproc} if it is not running, {@code timeout} if it did
      *         not stop in time, or its exit reason if {@code terminate} failed
+     * @throws IllegalArgumentException if {@code timeout} is negative (the machine is not touched)
      */
     static void stop(Address machine, ExitReason reason, Duration timeout) {
-        Gen.stop("GenStateMachine.stop", machine, reason, timeout);
+        Gen.stop("GenStateMachine.stop", machine, reason, checked(timeout));
+    }
+
+    /** A call or stop timeout, refused before anything is sent if negative (OTP: {@code badarg}). */
+    private static Duration checked(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        return timeout;
     }
 
     /** Sends a call without waiting (OTP: {@code gen_statem:send_request/2}); as {@link GenServer#sendRequest(Address, Object)}. */

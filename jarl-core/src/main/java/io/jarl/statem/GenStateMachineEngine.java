@@ -63,14 +63,6 @@ import org.slf4j.LoggerFactory;
 final class GenStateMachineEngine<S, D> implements SysHandler.Host {
     static final Logger LOG = LoggerFactory.getLogger(GenStateMachine.class);
 
-    /** An event: its type and content (OTP: {@code {Type, Content}}). */
-    record Event(EventType type, Object content) {
-        @Override
-        public String toString() {
-            return "{" + type + ", " + content + "}";
-        }
-    }
-
     /** The message of a timeout's timer. */
     private record TimerFired(long id, TimeoutType type) {}
 
@@ -508,9 +500,10 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         return "GenStateMachine " + Jarl.self() + " (" + machine.getClass().getName() + ") terminating: ";
     }
 
-    private List<String> runningTimeouts() {
-        List<String> list = new ArrayList<>();
-        timeouts.forEach((type, running) -> list.add("{" + type + ", " + running.content() + "}"));
+    /** The running timeouts, as the events they will deliver. */
+    private List<Event> runningTimeouts() {
+        List<Event> list = new ArrayList<>();
+        timeouts.forEach((type, running) -> list.add(new Event(type, running.content())));
         return list;
     }
 
@@ -552,7 +545,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
 
     @Override
     public Object formatStatus() {
-        return safeStatus();
+        return new MachineStatus(safeStatus(), postponed, runningTimeouts());
     }
 
     @Override
