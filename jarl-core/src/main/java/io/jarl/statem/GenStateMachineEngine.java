@@ -387,13 +387,16 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         if (actions.isEmpty()) {
             return;
         }
+        // OTP walks the actions backwards and skips the types it has seen; the winners are then
+        // carried out in the order they were given, so that zero timeouts fire in that order.
         Set<TimeoutType> seen = new HashSet<>();
-        ArrayDeque<TimeoutType> newZero = new ArrayDeque<>(); // in the order of the actions
+        ArrayDeque<Action.TimeoutAction> winners = new ArrayDeque<>();
         for (int i = actions.size() - 1; i >= 0; i--) {
-            Action.TimeoutAction action = actions.get(i);
-            if (!seen.add(action.type())) {
-                continue; // a later action of the same type won
+            if (seen.add(actions.get(i).type())) {
+                winners.addFirst(actions.get(i));
             }
+        }
+        for (Action.TimeoutAction action : winners) {
             switch (action) {
                 case Action.StartTimeout start -> {
                     TimeoutType type = start.type();
@@ -402,7 +405,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
                         // OTP: infinity starts nothing
                     } else if (start.after().isZero()) {
                         timeouts.put(type, new Running(null, 0, start.content()));
-                        newZero.addFirst(type);
+                        zeroTimeouts.addLast(type);
                     } else {
                         startTimer(type, start.after(), start.content());
                     }
@@ -418,13 +421,12 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
                         timeouts.put(type, running.withContent(content));
                     } else {
                         timeouts.put(type, new Running(null, 0, content));
-                        newZero.addFirst(type);
+                        zeroTimeouts.addLast(type);
                     }
                 }
                 case Action.CancelTimeout(TimeoutType type) -> cancel(type);
             }
         }
-        zeroTimeouts.addAll(newZero);
     }
 
     private void startTimer(TimeoutType type, Duration after, Object content) {
