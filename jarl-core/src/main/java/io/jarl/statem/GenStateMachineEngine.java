@@ -171,8 +171,10 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             }
             if (event == null) {
                 lastEvent = null;
+                // Suspended, only system requests and the parent's exit are taken (OTP: sys:suspend_loop).
                 Object msg = sys.suspended()
-                        ? Jarl.receive(m -> m instanceof Gen.Call(From f, SysRequest r) ? m : null)
+                        ? Jarl.receive(m -> m instanceof Gen.Call(From f, SysRequest r)
+                                || m instanceof Exit(Pid from, ExitReason reason) && from.equals(parent) ? m : null)
                         : Jarl.receive();
                 event = eventOf(msg);
                 if (event == null) {

@@ -749,6 +749,27 @@ class GenStateMachineRulesTest {
         }
     }
 
+    /** Suspended, the machine still terminates when its parent exits (OTP: sys:suspend_loop). */
+    @Test
+    void parentExitWhileSuspended() {
+        try (var me = attach()) {
+            Pid observer = self();
+            Pid[] machine = new Pid[1];
+            Pid parent = spawn(() -> {
+                machine[0] = GenStateMachine.startLink(new Probe(Init.ok("A", List.of()), null, observer, true)).orElseThrow();
+                Sys.suspend(machine[0]);
+                send(observer, "suspended");
+                receive(m -> skip());
+            });
+            awaitMessage("suspended");
+            Ref ref = monitor(machine[0]);
+            GenStateMachine.cast(machine[0], "waits: the machine is suspended");
+            exit(parent, ExitReason.shutdown());
+            assertThat(await(Probe.Terminated.class)).isEqualTo(new Probe.Terminated(ExitReason.shutdown(), "A", List.of()));
+            assertThat(awaitDown(ref).reason()).isEqualTo(ExitReason.shutdown());
+        }
+    }
+
     @Test
     void terminateDoesNotRunOnKillOrAnUntrappedExit() {
         try (var me = attach()) {
