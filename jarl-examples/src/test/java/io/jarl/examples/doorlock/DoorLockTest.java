@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The door lock, driven the way a person would, without sleeping: the test is the door's hardware
  * (the lock tells it "locked" and "unlocked" by message) and waits for those messages with a bound.
  * Time is made short where a test must see a timeout fire (the door open for 20 ms, a partly
- * entered code forgotten after 20 ms), and long (an hour) where it must not; what cannot be seen in
+ * entered code forgotten after 300 ms, long enough to press a whole code within it), and long (an
+ * hour) where it must not; what cannot be seen in
  * a message (the buttons entered so far, postponed buttons) is read with {@code Sys}, waiting on a
  * condition rather than for a time.
  */
@@ -32,6 +33,8 @@ class DoorLockTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration SHORT = Duration.ofMillis(20);
     private static final Duration LONG = Duration.ofHours(1);
+    /** Long enough that the test sends the four buttons of a code well within it, however busy the machine. */
+    private static final Duration BUTTON_TIMEOUT = Duration.ofMillis(300);
 
     /** The door: tells the test what the lock did to it. */
     record TestDoor(Pid test) implements DoorLock.Door {
@@ -140,7 +143,7 @@ class DoorLockTest {
     @Test
     void aPartlyEnteredCodeIsForgottenAfterTheButtonTimeout() {
         try (var me = Jarl.attach()) {
-            Pid lock = startLock(SHORT, SHORT);
+            Pid lock = startLock(SHORT, BUTTON_TIMEOUT);
             press(lock, "12");
             eventually("the entry forgotten", () -> data(lock).entered().isEmpty());
             press(lock, "34");
