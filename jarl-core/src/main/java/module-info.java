@@ -14,6 +14,7 @@ module io.jarl.core {
     exports io.jarl.registry;
     exports io.jarl.pg;
     exports io.jarl.application;
+    exports io.jarl.statem;
     // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
     exports io.jarl.internal to io.jarl.dist;
 }
