@@ -89,8 +89,8 @@ final class CoreBridge implements Core {
     }
 
     @Override
-    public Ref remoteRef(String node, int creation, int[] words) {
-        return Ref.remote(node, creation, words);
+    public Ref remoteRef(String node, int creation, int[] words, boolean alias) {
+        return Ref.remote(node, creation, words, alias);
     }
 
     @Override

@@ -26,6 +26,8 @@ public final class Ref {
     final int creation;
     /** Another node's reference: its id words, as they came (OTP: 1 to 5 32-bit words). */
     private final int[] words;
+    /** Another node's reference that came as an alias (a call's {@code [alias | Ref]} tag). */
+    private final boolean remoteAlias;
 
     private Ref(long id, LocalProcess aliasOf) {
         this.id = id;
@@ -33,14 +35,16 @@ public final class Ref {
         this.node = null;
         this.creation = 0;
         this.words = null;
+        this.remoteAlias = false;
     }
 
-    private Ref(String node, int creation, int[] words) {
+    private Ref(String node, int creation, int[] words, boolean alias) {
         this.id = 0;
         this.aliasOf = null;
         this.node = node;
         this.creation = creation;
         this.words = words;
+        this.remoteAlias = alias;
     }
 
     static Ref make() {
@@ -56,17 +60,25 @@ public final class Ref {
         return new Ref(id, aliasOf);
     }
 
-    static Ref remote(String node, int creation, int[] words) {
+    static Ref remote(String node, int creation, int[] words, boolean alias) {
         Objects.requireNonNull(node, "node");
-        if (words.length < 1 || words.length > 5) {
-            throw new IllegalArgumentException("a reference has 1 to 5 id words, not " + words.length);
+        if (words.length > 5) {
+            throw new IllegalArgumentException("a reference has at most 5 id words, not " + words.length);
         }
-        return new Ref(node, creation, words.clone());
+        return new Ref(node, creation, words.clone(), alias);
     }
 
     /** Whether this reference was made on this node. */
     public boolean isLocal() {
         return node == null;
+    }
+
+    /**
+     * Whether messages sent to this reference reach a process: an active alias made here by
+     * {@link Jarl#alias()}, or another node's reference that came as an alias. Equality ignores it.
+     */
+    public boolean isAlias() {
+        return node == null ? aliasOf != null : remoteAlias;
     }
 
     /** The node that made this reference (OTP: {@code node/1}). */

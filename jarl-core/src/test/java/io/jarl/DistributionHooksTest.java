@@ -171,7 +171,7 @@ class DistributionHooksTest {
         run(() -> {
             send(remote, "m1");
             send(new RemoteName("echo", PEER), "m2");
-            Ref alias = core.remoteRef(PEER, 3, new int[] {1, 2, 3});
+            Ref alias = core.remoteRef(PEER, 3, new int[] {1, 2, 3}, true);
             send(alias, "m3");
             assertThat(dist.next()).containsExactly("send", self(), remote, "m1");
             assertThat(dist.next()).containsExactly("reg_send", self(), new RemoteName("echo", PEER), "m2");
@@ -231,7 +231,7 @@ class DistributionHooksTest {
             throw exit(ExitReason.of("bye"));
         });
         assertThat(dist.next()).containsExactly("link", p, remote);
-        Ref ref = core.remoteRef(PEER, 3, new int[] {9, 9, 9});
+        Ref ref = core.remoteRef(PEER, 3, new int[] {9, 9, 9}, true);
         assertThat(core.monitored(remote, ref, p, p)).isTrue();
         send(p, "go");
         List<List<Object>> signals = List.of(dist.next(), dist.next());
@@ -293,7 +293,7 @@ class DistributionHooksTest {
         });
         assertThat(dist.next()).containsExactly("link", linked, remote);
         Pid watched = spawn(() -> receive());
-        Ref remoteWatch = core.remoteRef(PEER, 3, new int[] {4, 5, 6});
+        Ref remoteWatch = core.remoteRef(PEER, 3, new int[] {4, 5, 6}, true);
         assertThat(core.monitored(remote, remoteWatch, watched, watched)).isTrue();
         run(() -> {
             Ref onLinked = monitor(linked);

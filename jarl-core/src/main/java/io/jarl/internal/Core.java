@@ -59,7 +59,8 @@ public interface Core {
     /** A reference of this node back from the wire (the inverse of {@link #localRefWords}). */
     Ref localRef(int[] words);
 
-    Ref remoteRef(String node, int creation, int[] words);
+    /** Another node's reference; {@code alias}: it came as an alias, so a reply goes to it. */
+    Ref remoteRef(String node, int creation, int[] words, boolean alias);
 
     /** The id words of another node's reference. */
     int[] remoteRefWords(Ref ref);

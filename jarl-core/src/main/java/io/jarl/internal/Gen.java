@@ -166,7 +166,13 @@ public final class Gen {
     public static void reply(From from, Object reply) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(reply, "reply");
-        Jarl.send(from.tag(), new Reply(from.tag(), reply));
+        if (from.tag().isLocal() || from.tag().isAlias()) {
+            Jarl.send(from.tag(), new Reply(from.tag(), reply));
+        } else {
+            // A call from another node with a plain reference as its tag (OTP before 24, JInterface):
+            // the reply goes to the caller's pid.
+            Jarl.send(from.pid(), new Reply(from.tag(), reply));
+        }
     }
 
     /** A system call: a call answered by the engine (OTP: {@code sys}). */

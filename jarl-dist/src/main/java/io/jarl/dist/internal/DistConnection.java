@@ -1,0 +1,648 @@
+package io.jarl.dist.internal;
+
+import io.jarl.ExitReason;
+import io.jarl.Pid;
+import io.jarl.Ref;
+import io.jarl.RemotePid;
+import io.jarl.dist.NodeName;
+import io.jarl.dist.term.Atom;
+import io.jarl.dist.term.ErlPid;
+import io.jarl.dist.term.ErlRef;
+import io.jarl.dist.term.TermDecodeException;
+import io.jarl.dist.term.TermDecoder;
+import io.jarl.dist.term.TermEncoder;
+import io.jarl.dist.term.Tuple;
+import io.jarl.internal.Core;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Implementation overview.
+ *
+ * One connection to one node, in three states: PENDING (a handshake runs; signals wait as
+ * objects, since the flags the handshake negotiates decide their encoding), UP, DOWN.
+ *
+ * Sending: the sending process's thread maps and encodes its signal into a frame
+ * (4-byte length, 112, control term, optional payload term: pass-through framing, as we offer
+ * neither DIST_HDR_ATOM_CACHE nor FRAGMENTS) and queues the bytes; a writer thread drains the queue
+ * into a buffered stream and flushes when the queue is empty. Encoding in the senders spreads the
+ * work over the cores; one queue per connection keeps each sender's signals in order, as the BEAM
+ * guarantees between a pair of processes.
+ *
+ * Receiving: a reader thread reads a frame, decodes the control term and the payload, and applies
+ * the signal to the local process through Core (deliver, link, exit, monitor...). Frames larger than
+ * the limit, undecodable terms and unknown control messages close the connection with a logged
+ * reason, as the BEAM does; the node and its other connections carry on.
+ *
+ * Links (UNLINK_ID protocol, erl_dist_protocol.md "Link Protocol"): the runtime keeps the links;
+ * this class keeps the links being removed (unlinking: (local, remote) -> unlink id) so that an
+ * incoming LINK or EXIT on a link we are unlinking is ignored, and forgets them at UNLINK_ID_ACK.
+ * Monitors by name from the other node: the target pid is kept by reference (inMonitors) so that
+ * DEMONITOR_P, which names the target by name, finds it.
+ *
+ * Ticks: the node's ticker calls tick() every tick time / 4: a tick (empty frame) if nothing was
+ * written since the last call; the connection is closed (net_tick_timeout) when nothing was read
+ * for the whole tick time.
+ */
+final class DistConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");
+    private static final byte[] TICK = new byte[4];
+    private static final byte[] CLOSE = new byte[0];
+
+    // Control message operations (erl_dist_protocol.md).
+    static final int LINK = 1, SEND = 2, EXIT = 3, UNLINK = 4, NODE_LINK = 5, REG_SEND = 6, GROUP_LEADER = 7,
+            EXIT2 = 8, SEND_TT = 12, EXIT_TT = 13, REG_SEND_TT = 16, EXIT2_TT = 18, MONITOR_P = 19,
+            DEMONITOR_P = 20, MONITOR_P_EXIT = 21, SEND_SENDER = 22, SEND_SENDER_TT = 23, PAYLOAD_EXIT = 24,
+            PAYLOAD_EXIT_TT = 25, PAYLOAD_EXIT2 = 26, PAYLOAD_EXIT2_TT = 27, PAYLOAD_MONITOR_P_EXIT = 28,
+            SPAWN_REQUEST = 29, SPAWN_REQUEST_TT = 30, SPAWN_REPLY = 31, SPAWN_REPLY_TT = 32, ALIAS_SEND = 33,
+            ALIAS_SEND_TT = 34, UNLINK_ID = 35, UNLINK_ID_ACK = 36;
+
+    enum State { PENDING, UP, DOWN }
+
+    private record LinkKey(Pid local, Pid remote) {}
+
+    final DistNode node;
+    final NodeName peer;
+    final String peerName;
+    private final Core core = Core.get();
+    private final Wire wire;
+
+    private volatile State state = State.PENDING;
+    private final List<Signal> pending = new ArrayList<>(); // guarded by this while PENDING
+    private final LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    // Set once up.
+    private volatile HandshakeResult handshake;
+    private long flags;
+    private boolean visible;
+    private int peerCreation;
+    private volatile long lastRead;
+    private volatile boolean wrote;
+
+    private final ConcurrentHashMap<LinkKey, Long> unlinking = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Ref, Pid> inMonitors = new ConcurrentHashMap<>();
+    private final AtomicLong unlinkIds = new AtomicLong();
+    private volatile String downReason = "connection closed";
+
+    DistConnection(DistNode node, NodeName peer) {
+        this.node = node;
+        this.peer = peer;
+        this.peerName = peer.toString();
+        this.wire = node.wire();
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean visible() {
+        return visible;
+    }
+
+    long flags() {
+        return flags;
+    }
+
+    boolean has(long flag) {
+        return (flags & flag) == flag;
+    }
+
+    // ------------------------------------------------------------------ life cycle
+
+    /**
+     * The handshake completed: signals queued while pending are encoded and sent first, then the
+     * reader and writer start. Returns false if the connection was closed meanwhile.
+     */
+    boolean up(HandshakeResult result) {
+        synchronized (this) {
+            if (state != State.PENDING) {
+                return false;
+            }
+            handshake = result;
+            flags = result.negotiatedFlags();
+            visible = result.visible();
+            peerCreation = result.peerCreation();
+            lastRead = System.nanoTime();
+            for (Signal s : pending) {
+                try {
+                    out.add(encode(s));
+                } catch (RuntimeException e) {
+                    log.warn("dropped a signal to {} that cannot be encoded: {}", peerName, e.getMessage());
+                }
+            }
+            pending.clear();
+            state = State.UP;
+        }
+        Thread.ofVirtual().name("jarl-dist-write-" + peerName).start(this::writeLoop);
+        Thread.ofVirtual().name("jarl-dist-read-" + peerName).start(this::readLoop);
+        return true;
+    }
+
+    /** Ends the connection (once): the socket closes, and the node tells links and monitors. */
+    void close(String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        downReason = reason;
+        List<Signal> dropped;
+        synchronized (this) {
+            state = State.DOWN;
+            dropped = List.copyOf(pending);
+            pending.clear();
+        }
+        out.clear();
+        out.add(CLOSE);
+        HandshakeResult h = handshake;
+        if (h != null) {
+            try {
+                h.socket().close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        if (!dropped.isEmpty()) {
+            log.debug("dropped {} signal(s) queued for {}: {}", dropped.size(), peerName, reason);
+        }
+        node.connectionDown(this, reason);
+    }
+
+    @Override
+    public void close() {
+        close("disconnected");
+    }
+
+    String downReason() {
+        return downReason;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Queues a signal; never blocks. Dropped if the connection is down. */
+    void signal(Signal s) {
+        if (state == State.UP) {
+            send(s);
+            return;
+        }
+        synchronized (this) {
+            if (state == State.PENDING) {
+                pending.add(s);
+                return;
+            }
+        }
+        if (state == State.UP) {
+            send(s);
+        }
+    }
+
+    private void send(Signal s) {
+        out.add(encode(s));
+    }
+
+    /** The frame for {@code s}: length, 112, control term, payload term. */
+    private byte[] encode(Signal s) {
+        TermEncoder e = new TermEncoder();
+        e.writeByte(0).writeByte(0).writeByte(0).writeByte(0).writeByte(112);
+        switch (s) {
+            case Signal.Send(Pid from, Pid to, Object message) -> {
+                Object msg = wire.toWire(message);
+                if (has(DistFlags.SEND_SENDER)) {
+                    e.write(Tuple.of((long) SEND_SENDER, wire.toTerm(from), wire.toTerm(to)));
+                } else {
+                    e.write(Tuple.of((long) SEND, Wire.EMPTY, wire.toTerm(to)));
+                }
+                e.write(msg);
+            }
+            case Signal.RegSend(Pid from, String name, Object message) -> {
+                Object msg = wire.toWire(message);
+                e.write(Tuple.of((long) REG_SEND, wire.toTerm(from), Wire.EMPTY, Atom.of(name)));
+                e.write(msg);
+            }
+            case Signal.AliasSend(Pid from, Ref alias, Object message) -> {
+                Object msg = wire.toWire(message);
+                e.write(Tuple.of((long) ALIAS_SEND, wire.toTerm(from), wire.toTerm(alias)));
+                e.write(msg);
+            }
+            case Signal.Link(Pid from, Pid to) -> e.write(Tuple.of((long) LINK, wire.toTerm(from), wire.toTerm(to)));
+            case Signal.UnlinkId(long id, Pid from, Pid to) ->
+                    e.write(Tuple.of((long) UNLINK_ID, id, wire.toTerm(from), wire.toTerm(to)));
+            case Signal.UnlinkIdAck(long id, Pid from, Pid to) ->
+                    e.write(Tuple.of((long) UNLINK_ID_ACK, id, wire.toTerm(from), wire.toTerm(to)));
+            case Signal.LinkExit(Pid from, Pid to, ExitReason reason) -> {
+                if (has(DistFlags.EXIT_PAYLOAD)) {
+                    e.write(Tuple.of((long) PAYLOAD_EXIT, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(wire.toTerm(reason));
+                } else {
+                    e.write(Tuple.of((long) EXIT, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason)));
+                }
+            }
+            case Signal.Exit2(Pid from, Pid to, ExitReason reason) -> {
+                if (has(DistFlags.EXIT_PAYLOAD)) {
+                    e.write(Tuple.of((long) PAYLOAD_EXIT2, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(wire.toTerm(reason));
+                } else {
+                    e.write(Tuple.of((long) EXIT2, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason)));
+                }
+            }
+            case Signal.MonitorP(Pid from, Object target, Ref ref) ->
+                    e.write(Tuple.of((long) MONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref)));
+            case Signal.DemonitorP(Pid from, Object target, Ref ref) ->
+                    e.write(Tuple.of((long) DEMONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref)));
+            case Signal.MonitorPExit(Object object, Pid to, Ref ref, ExitReason reason) -> {
+                if (has(DistFlags.EXIT_PAYLOAD)) {
+                    e.write(Tuple.of((long) PAYLOAD_MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref)));
+                    e.write(wire.toTerm(reason));
+                } else {
+                    e.write(Tuple.of((long) MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref),
+                            wire.toTerm(reason)));
+                }
+            }
+            case Signal.SpawnReply(Ref request, Pid to, int replyFlags, Object result) -> e.write(Tuple.of(
+                    (long) SPAWN_REPLY, wire.toTerm(request), wire.toTerm(to), (long) replyFlags,
+                    result instanceof Pid p ? wire.toTerm(p) : Atom.of((String) result)));
+        }
+        byte[] frame = e.toByteArray();
+        int len = frame.length - 4;
+        frame[0] = (byte) (len >>> 24);
+        frame[1] = (byte) (len >>> 16);
+        frame[2] = (byte) (len >>> 8);
+        frame[3] = (byte) len;
+        return frame;
+    }
+
+    private Object procTerm(Object target) {
+        return target instanceof Pid p ? wire.toTerm(p) : Atom.of((String) target);
+    }
+
+    private void writeLoop() {
+        OutputStream os = new BufferedOutputStream(handshake.out(), 1 << 16);
+        try {
+            while (true) {
+                byte[] frame = out.take();
+                do {
+                    if (frame == CLOSE) {
+                        os.flush();
+                        return;
+                    }
+                    os.write(frame);
+                    frame = out.poll();
+                } while (frame != null);
+                wrote = true;
+                os.flush();
+            }
+        } catch (IOException e) {
+            close("write failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            close("writer interrupted");
+        }
+    }
+
+    /** Called every tick time / 4 by the node's ticker. */
+    void tick(long tickNanos) {
+        if (state != State.UP) {
+            return;
+        }
+        if (System.nanoTime() - lastRead > tickNanos) {
+            log.warn("node {} not responding: no data for {} ms; removing (timedout) connection", peerName,
+                    tickNanos / 1_000_000);
+            close("net_tick_timeout");
+            return;
+        }
+        if (!wrote) {
+            out.add(TICK);
+        }
+        wrote = false;
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void readLoop() {
+        InputStream in = handshake.in();
+        TermDecoder decoder = new TermDecoder(node.decodeLimits());
+        byte[] header = new byte[4];
+        String reason = "connection closed";
+        try {
+            while (state == State.UP) {
+                readFully(in, header, 4);
+                lastRead = System.nanoTime();
+                int len = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
+                        | (header[3] & 0xFF);
+                if (len == 0) {
+                    continue; // a tick
+                }
+                if (len < 0 || len > node.maxFrameBytes()) {
+                    throw new ProtocolException("a frame of " + Integer.toUnsignedString(len) + " bytes exceeds the"
+                            + " limit of " + node.maxFrameBytes());
+                }
+                byte[] frame = new byte[len];
+                readFully(in, frame, len);
+                lastRead = System.nanoTime();
+                dispatch(decoder, frame);
+            }
+        } catch (EOFException e) {
+            reason = "connection closed by " + peerName;
+        } catch (IOException e) {
+            reason = closing.get() ? downReason : "read failed: " + e.getMessage();
+        } catch (ProtocolException | TermDecodeException e) {
+            log.error("closing the connection to {}: {}", peerName, e.getMessage());
+            reason = "bad frame: " + e.getMessage();
+        } catch (RuntimeException e) {
+            log.error("closing the connection to {}: a frame could not be handled", peerName, e);
+            reason = "bad frame: " + e;
+        }
+        close(reason);
+    }
+
+    private static void readFully(InputStream in, byte[] buf, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(buf, n, len - n);
+            if (r < 0) {
+                throw new EOFException();
+            }
+            n += r;
+        }
+    }
+
+    static final class ProtocolException extends Exception {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    private void dispatch(TermDecoder decoder, byte[] frame) throws ProtocolException {
+        if ((frame[0] & 0xFF) != 112) {
+            throw new ProtocolException("expected a pass-through frame (112), got a frame starting with "
+                    + (frame[0] & 0xFF) + " (atom cache and fragments were not negotiated)");
+        }
+        TermDecoder.Decoded control = decoder.decode(frame, 1, frame.length);
+        Object payload = null;
+        boolean hasPayload = control.end() < frame.length;
+        if (hasPayload) {
+            TermDecoder.Decoded p = decoder.decode(frame, control.end(), frame.length);
+            if (p.end() != frame.length) {
+                throw new ProtocolException((frame.length - p.end()) + " bytes follow the payload");
+            }
+            payload = p.term();
+        }
+        if (!(control.term() instanceof Tuple t) || t.arity() < 1 || !(t.get(0) instanceof Long op)) {
+            throw new ProtocolException("a control message must be a tuple starting with an integer: " + control.term());
+        }
+        handle(op.intValue(), t, payload, hasPayload);
+    }
+
+    private void handle(int op, Tuple t, Object payload, boolean hasPayload) throws ProtocolException {
+        switch (op) {
+            case SEND -> {
+                expect(t, 3, hasPayload, true);
+                deliver(pid(t, 2), payload);
+            }
+            case SEND_SENDER -> {
+                expect(t, 3, hasPayload, true);
+                deliver(pid(t, 2), payload);
+            }
+            case REG_SEND -> {
+                expect(t, 4, hasPayload, true);
+                if (!(t.get(3) instanceof Atom name)) {
+                    throw new ProtocolException("REG_SEND to a name that is not an atom: " + t);
+                }
+                remote(t, 1); // checked: the sender is a process of the peer
+                core.deliver(name.name(), wire.fromWire(payload));
+            }
+            case ALIAS_SEND -> {
+                expect(t, 3, hasPayload, true);
+                if (t.get(2) instanceof ErlRef ref && wire.isLocal(ref)) {
+                    core.deliverToAlias(wire.fromTerm(ref), wire.fromWire(payload));
+                } // an alias of another node or of an earlier run: dropped
+            }
+            case LINK -> {
+                expect(t, 3, hasPayload, false);
+                RemotePid from = remote(t, 1);
+                Pid to = localOrNull(t, 2);
+                if (unlinking.containsKey(new LinkKey(to, from))) {
+                    return; // OTP: a LINK while our UNLINK_ID is pending is ignored
+                }
+                if (to == null || !core.linked(from, to)) {
+                    send(new Signal.LinkExit(to == null ? stalePid(t, 2) : to, from, ExitReason.noproc()));
+                }
+            }
+            case UNLINK_ID -> {
+                expect(t, 4, hasPayload, false);
+                long id = (Long) t.get(1);
+                RemotePid from = remote(t, 2);
+                Pid to = localOrNull(t, 3);
+                if (to != null && !unlinking.containsKey(new LinkKey(to, from))) {
+                    core.unlinked(from, to);
+                }
+                send(new Signal.UnlinkIdAck(id, to == null ? stalePid(t, 3) : to, from));
+            }
+            case UNLINK_ID_ACK -> {
+                expect(t, 4, hasPayload, false);
+                long id = (Long) t.get(1);
+                RemotePid from = remote(t, 2);
+                Pid to = localOrNull(t, 3);
+                if (to != null) {
+                    unlinking.remove(new LinkKey(to, from), id);
+                }
+            }
+            case UNLINK -> {
+                expect(t, 3, hasPayload, false);
+                Pid to = localOrNull(t, 2);
+                if (to != null) {
+                    core.unlinked(remote(t, 1), to);
+                }
+            }
+            case EXIT, PAYLOAD_EXIT -> {
+                boolean payloadForm = op == PAYLOAD_EXIT;
+                expect(t, payloadForm ? 3 : 4, hasPayload, payloadForm);
+                RemotePid from = remote(t, 1);
+                Pid to = localOrNull(t, 2);
+                if (to != null && !unlinking.containsKey(new LinkKey(to, from))) {
+                    core.exitSignal(from, to, wire.reasonFromTerm(payloadForm ? payload : t.get(3)), true);
+                }
+            }
+            case EXIT2, PAYLOAD_EXIT2 -> {
+                boolean payloadForm = op == PAYLOAD_EXIT2;
+                expect(t, payloadForm ? 3 : 4, hasPayload, payloadForm);
+                Pid to = localOrNull(t, 2);
+                if (to != null) {
+                    core.exitSignal(remote(t, 1), to, wire.reasonFromTerm(payloadForm ? payload : t.get(3)), false);
+                }
+            }
+            case MONITOR_P -> {
+                expect(t, 4, hasPayload, false);
+                RemotePid from = remote(t, 1);
+                Ref ref = ref(t, 3);
+                Object target = t.get(2);
+                Pid to;
+                Object object;
+                if (target instanceof Atom name) {
+                    to = core.whereis(name.name()).orElse(null);
+                    object = name.name();
+                } else {
+                    to = localOrNull(t, 2);
+                    object = to;
+                }
+                if (to == null) {
+                    send(new Signal.MonitorPExit(target instanceof Atom a ? a.name() : stalePid(t, 2), from, ref,
+                            ExitReason.noproc()));
+                    return;
+                }
+                inMonitors.put(ref, to);
+                if (!core.monitored(from, ref, to, new Watched(this, object))) {
+                    inMonitors.remove(ref);
+                    send(new Signal.MonitorPExit(object, from, ref, ExitReason.noproc()));
+                }
+            }
+            case DEMONITOR_P -> {
+                expect(t, 4, hasPayload, false);
+                Ref ref = ref(t, 3);
+                Pid to = inMonitors.remove(ref);
+                if (to != null) {
+                    core.demonitored(to, ref);
+                }
+            }
+            case MONITOR_P_EXIT, PAYLOAD_MONITOR_P_EXIT -> {
+                boolean payloadForm = op == PAYLOAD_MONITOR_P_EXIT;
+                expect(t, payloadForm ? 4 : 5, hasPayload, payloadForm);
+                Pid to = localOrNull(t, 2);
+                if (to == null) {
+                    return;
+                }
+                Object object = t.get(1) instanceof Atom name ? new io.jarl.RemoteName(name.name(), peerName)
+                        : remote(t, 1);
+                core.down(to, ref(t, 3), object, wire.reasonFromTerm(payloadForm ? payload : t.get(4)));
+            }
+            case SPAWN_REQUEST -> {
+                expect(t, 6, hasPayload, true);
+                node.spawnRequest(this, t, payload);
+            }
+            case SPAWN_REPLY -> expect(t, 5, hasPayload, false); // Jarl sends no spawn requests
+            case NODE_LINK, GROUP_LEADER -> log.debug("ignored {} from {}: {}", op, peerName, t);
+            case SEND_TT, EXIT_TT, REG_SEND_TT, EXIT2_TT, SEND_SENDER_TT, PAYLOAD_EXIT_TT, PAYLOAD_EXIT2_TT,
+                 SPAWN_REQUEST_TT, SPAWN_REPLY_TT, ALIAS_SEND_TT ->
+                    // Sequential tracing is not supported; the signal is applied without its token.
+                    handle(untraced(op), withoutToken(t), payload, hasPayload);
+            default -> throw new ProtocolException("unknown control message " + op + ": " + t);
+        }
+    }
+
+    private static int untraced(int op) {
+        return switch (op) {
+            case SEND_TT -> SEND;
+            case EXIT_TT -> EXIT;
+            case REG_SEND_TT -> REG_SEND;
+            case EXIT2_TT -> EXIT2;
+            case SEND_SENDER_TT -> SEND_SENDER;
+            case PAYLOAD_EXIT_TT -> PAYLOAD_EXIT;
+            case PAYLOAD_EXIT2_TT -> PAYLOAD_EXIT2;
+            case SPAWN_REQUEST_TT -> SPAWN_REQUEST;
+            case SPAWN_REPLY_TT -> SPAWN_REPLY;
+            case ALIAS_SEND_TT -> ALIAS_SEND;
+            default -> throw new IllegalArgumentException("not a traced operation: " + op);
+        };
+    }
+
+    /** The control tuple without its trailing trace token. */
+    private static Tuple withoutToken(Tuple t) {
+        List<Object> e = new ArrayList<>(t.elements());
+        e.removeLast();
+        return Tuple.of(e);
+    }
+
+    private static void expect(Tuple t, int arity, boolean hasPayload, boolean payload) throws ProtocolException {
+        if (t.arity() != arity) {
+            throw new ProtocolException("control message " + t.get(0) + " has arity " + t.arity() + ", expected "
+                    + arity + ": " + t);
+        }
+        if (hasPayload != payload) {
+            throw new ProtocolException("control message " + t.get(0) + (payload ? " needs" : " takes no")
+                    + " payload: " + t);
+        }
+    }
+
+    private void deliver(Pid to, Object payload) {
+        if (to != null) {
+            core.deliver(to, wire.fromWire(payload));
+        }
+    }
+
+    /** The local pid at {@code i}, or null if it is a pid of an earlier run of this node (dead). */
+    private Pid localOrNull(Tuple t, int i) throws ProtocolException {
+        if (!(t.get(i) instanceof ErlPid p) || !wire.isThisNode(p)) {
+            throw new ProtocolException("expected a pid of this node at element " + i + ": " + t);
+        }
+        Pid pid = wire.fromTerm(p);
+        return pid instanceof RemotePid ? null : pid;
+    }
+
+    private Pid pid(Tuple t, int i) throws ProtocolException {
+        return localOrNull(t, i);
+    }
+
+    /** A pid of an earlier run of this node, to answer a signal for it (as noproc). */
+    private Pid stalePid(Tuple t, int i) {
+        return wire.fromTerm((ErlPid) t.get(i));
+    }
+
+    private RemotePid remote(Tuple t, int i) throws ProtocolException {
+        if (t.get(i) instanceof ErlPid p && p.node().name().equals(peerName)) {
+            Pid pid = wire.fromTerm(p);
+            if (pid instanceof RemotePid r) {
+                return r;
+            }
+        }
+        throw new ProtocolException("expected a pid of " + peerName + " at element " + i + ": " + t);
+    }
+
+    private Ref ref(Tuple t, int i) throws ProtocolException {
+        if (t.get(i) instanceof ErlRef r) {
+            return wire.fromTerm(r);
+        }
+        throw new ProtocolException("expected a reference at element " + i + ": " + t);
+    }
+
+    // ------------------------------------------------------------------ the runtime's requests
+
+    void link(Pid from, RemotePid to) {
+        unlinking.remove(new LinkKey(from, to));
+        signal(new Signal.Link(from, to));
+    }
+
+    void unlink(Pid from, RemotePid to) {
+        long id = unlinkIds.incrementAndGet();
+        unlinking.put(new LinkKey(from, to), id);
+        signal(new Signal.UnlinkId(id, from, to));
+    }
+
+    void linkExit(Pid from, RemotePid to, ExitReason reason) {
+        if (!unlinking.containsKey(new LinkKey(from, to))) {
+            signal(new Signal.LinkExit(from, to, reason));
+        }
+    }
+
+    /** A local process monitored from this connection's node ended. */
+    void monitorExit(Ref ref, Pid to, Object object, ExitReason reason) {
+        inMonitors.remove(ref);
+        signal(new Signal.MonitorPExit(object, to, ref, reason));
+    }
+
+    /** What a remote watcher monitors: the pid or the name, and through which connection. */
+    record Watched(DistConnection connection, Object object) {}
+
+    @Override
+    public String toString() {
+        return "connection to " + peerName + " (" + state + ")";
+    }
+}
