@@ -10,4 +10,6 @@ module io.jarl.core {
     exports io.jarl;
     exports io.jarl.server;
     exports io.jarl.supervisor;
+    exports io.jarl.task;
+    exports io.jarl.agent;
 }
