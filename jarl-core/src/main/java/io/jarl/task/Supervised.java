@@ -74,7 +74,8 @@ final class Supervised {
             Go go;
             if (monitorOwner) {
                 Ref watch = Jarl.monitor(owner);
-                Object first = Jarl.receive(watch, m -> m instanceof Go g && g.owner().equals(owner) ? g
+                // Not a receive since watch: the Go may have come before this process ran at all.
+                Object first = Jarl.receive(m -> m instanceof Go g && g.owner().equals(owner) ? g
                         : m instanceof Down d && d.ref().equals(watch) ? d : Jarl.skip(), OWNER_TIMEOUT).orElse(null);
                 switch (first) {
                     case Go g -> go = g;

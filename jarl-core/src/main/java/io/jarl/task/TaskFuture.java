@@ -45,7 +45,8 @@ final class TaskFuture {
             future.completeExceptionally(t);
             return;
         }
-        Object m = Jarl.receive(task.ref(), x -> x instanceof Cancel ? x : task.answer(x), Task.INFINITY).orElseThrow();
+        // Not a receive since the task's ref: a Cancel may be older than the task.
+        Object m = Jarl.receive(x -> x instanceof Cancel ? x : task.answer(x));
         switch (m) {
             case Task.Reply r -> {
                 task.settle("its reply completed the future");
