@@ -647,7 +647,13 @@ public final class Task<T> {
      * it kills the tasks still running and drops their messages. An exception thrown by the consumer's
      * own code, or by the source, closes it too.
      *
-     * @throws IllegalArgumentException never for the options, which validate themselves
+     * <p>With {@link AsyncStreamOptions.OnTimeout#EXIT} (the default) a task that runs out of time
+     * makes the consumer exit with {@code timeout}, after the run has been shut down (an
+     * {@link ExitException} thrown out of the terminal operation); with
+     * {@link AsyncStreamOptions.OnTimeout#KILL_TASK} the task is killed and {@code Exited(timeout)} is
+     * emitted in its place. Closing, like the end of the run, waits until the tasks are dead.
+     *
+     * @throws io.jarl.NotAProcessException from the terminal operation, if the consumer is not a process
      */
     public static <E, R> Stream<TaskResult<R>> asyncStream(Iterable<? extends E> source,
             Function<? super E, ? extends R> fn, AsyncStreamOptions options) {
