@@ -47,7 +47,9 @@ import java.util.stream.Stream;
  *       is always sent. For work whose result nobody wants, use {@link #start(Runnable)} or
  *       {@link TaskSupervisor#startChild}.</li>
  *   <li>The task and its owner are linked: if the owner dies, the task dies; if the task fails, the
- *       owner exits with the same reason, as if the work had been done in the owner itself. A task
+ *       owner exits with the same reason, as if the work had been done in the owner itself (in Java:
+ *       the owner is dead at once, and its next runtime call, such as the {@code await} it is blocked
+ *       in, throws {@link io.jarl.ProcessExitedError}). A task
  *       is an extension of its caller, not a way to isolate failures; for that, start it under a
  *       {@link TaskSupervisor} with {@link TaskSupervisor#asyncNolink}.</li>
  * </ol>
