@@ -15,6 +15,8 @@ module io.jarl.core {
     exports io.jarl.pg;
     exports io.jarl.application;
     exports io.jarl.statem;
+    exports io.jarl.task;
+    exports io.jarl.agent;
     // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
     exports io.jarl.internal to io.jarl.dist;
 }
