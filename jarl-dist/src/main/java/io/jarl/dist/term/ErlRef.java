@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A reference as it crosses the wire (OTP: {@code reference()}, encoded as
  * {@code NEWER_REFERENCE_EXT}): the node that made it, its creation, and up to five 32-bit words
- * (OTP 25 makes three; OTP 26 may make five for process aliases).
+ * (OTP 25 makes three; OTP 26 may make five for process aliases), at least one.
  *
  * <p>Two references are equal when node, creation and every word are. Jarl's own references are
  * {@link io.jarl.Ref}s; {@link TermMapper}'s {@link PidMapper} converts between the two.
@@ -27,13 +27,13 @@ public final class ErlRef implements Term {
      *
      * @param node the node's name
      * @param creation the node incarnation, 0 to 2<sup>32</sup>-1
-     * @param ids 0 to 5 words, uninterpreted (copied)
+     * @param ids 1 to 5 words, uninterpreted (copied)
      */
     public ErlRef(Atom node, long creation, int... ids) {
         this.node = Objects.requireNonNull(node, "node");
         this.creation = Terms.requireUint32("creation", creation);
-        if (ids.length > MAX_WORDS) {
-            throw new IllegalArgumentException("a reference has at most 5 words, not " + ids.length);
+        if (ids.length == 0 || ids.length > MAX_WORDS) {
+            throw new IllegalArgumentException("a reference has 1 to 5 words, not " + ids.length);
         }
         this.ids = ids.clone();
     }

@@ -39,6 +39,11 @@ final class Ext {
     static final int EXPORT = 113;
     static final int FUN = 117;
     static final int LOCAL = 121;
+    /** Encodings internal to one node (erts's external.h), never sent between nodes. */
+    static final int ATOM_INTERNAL_REF2 = 73;
+    static final int BINARY_INTERNAL_REF = 74;
+    static final int ATOM_INTERNAL_REF3 = 75;
+    static final int BIT_BINARY_INTERNAL_REF = 76;
 
     /** The tag's name in the OTP documentation, for error messages. */
     static String name(int tag) {
@@ -77,6 +82,10 @@ final class Ext {
             case EXPORT -> "EXPORT_EXT";
             case FUN -> "FUN_EXT";
             case LOCAL -> "LOCAL_EXT";
+            case ATOM_INTERNAL_REF2 -> "ATOM_INTERNAL_REF2";
+            case BINARY_INTERNAL_REF -> "BINARY_INTERNAL_REF";
+            case ATOM_INTERNAL_REF3 -> "ATOM_INTERNAL_REF3";
+            case BIT_BINARY_INTERNAL_REF -> "BIT_BINARY_INTERNAL_REF";
             default -> "unknown tag";
         };
     }

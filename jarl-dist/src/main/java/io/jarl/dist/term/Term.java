@@ -29,8 +29,11 @@ package io.jarl.dist.term;
  * that fits is narrowed to {@code Long}; anything else, {@code String} included, is refused:
  * {@link TermMapper} converts ordinary Java values). Equality is Erlang's exact equality
  * ({@code =:=}): {@code 1} and {@code 1.0} differ, maps ignore order. Every term prints the way
- * Erlang's {@code ~tp} prints it on one line, with two differences said in {@link ErlPid},
- * {@link ErlRef} and {@link ErlPort}: the node's name stands where Erlang prints a node index.
+ * OTP 25's {@code io_lib:format("~tp", [T])} prints it on one line ({@link Terms#format(Object)}
+ * also prints numbers so), with two differences: in {@link ErlPid}, {@link ErlRef} and
+ * {@link ErlPort} the node's name stands where Erlang prints a node index, and a map prints its
+ * entries in its own order, which for a map from Erlang of more than 32 keys is not the order
+ * Erlang prints.
  *
  * <p>Terms are immutable and safe to share between threads. {@code equals}, {@code hashCode} and
  * {@code toString} work without recursion, so a million-deep list can be compared and printed.

@@ -29,7 +29,10 @@ import java.util.zip.Inflater;
  * integers, old pid, port and reference encodings as the same values as the new ones. Decoding is
  * stricter than OTP in a few documented places: {@link #decode(byte[])} refuses bytes after the
  * term; a fun whose {@code Size} field disagrees with its contents is refused; an export's arity
- * must be 0 to 255.
+ * must be 0 to 255; a {@code NEWER_REFERENCE_EXT} of no id words is refused (OTP 25 accepts one only
+ * as the last term of its input, and never makes one); the undocumented tags by which a node
+ * refers to its own atom table ({@code ATOM_INTERNAL_REF2/3}, 73 and 75, which
+ * {@code binary_to_term/1} reads) are refused, as they mean nothing on another node.
  *
  * <p>Safety: every failure is a {@link TermDecodeException} naming the offset, the tag and the
  * problem, whatever the input: never a stack overflow, an out-of-memory from a forged length, an
@@ -544,8 +547,9 @@ public final class TermDecoder {
                     need(at, tag, 2, "the length");
                     int n = u16();
                     boolean newer = tag == Ext.NEWER_REFERENCE;
-                    if (n > ErlRef.MAX_WORDS || (!newer && n == 0)) {
-                        throw fail(at, tag, n + " id words (" + (newer ? 0 : 1) + " to 5 allowed)");
+                    if (n > ErlRef.MAX_WORDS || n == 0) {
+                        // OTP 25 reads a reference of no words only as the very last term of its input
+                        throw fail(at, tag, n + " id words (1 to 5 allowed)");
                     }
                     Atom node = atom(at, tag, "the node");
                     need(at, tag, (newer ? 4 : 1) + 4L * n, "the creation and ids");
@@ -587,6 +591,9 @@ public final class TermDecoder {
                 case Ext.LOCAL -> throw fail(at, tag, "a term in a node-local format (term_to_binary(T, [local]), "
                         + "OTP 26), which only the node that made it can read");
                 case Ext.FUN -> throw fail(at, tag, "the fun encoding OTP removed in OTP 23");
+                case Ext.ATOM_INTERNAL_REF2, Ext.ATOM_INTERNAL_REF3, Ext.BINARY_INTERNAL_REF,
+                        Ext.BIT_BINARY_INTERNAL_REF -> throw fail(at, tag, "an encoding internal to one Erlang node "
+                                + "(an index into its atom table or a pointer into its memory), never sent between nodes");
                 default -> throw fail(at, tag, "not a term tag");
             }
         }

@@ -9,8 +9,8 @@ import java.util.zip.Deflater;
 /**
  * Writes terms in Erlang's external term format (OTP: {@code term_to_binary/1,2}) as OTP 25 and
  * later read them: UTF-8 atoms, {@code NEW_FLOAT_EXT}, {@code NEW_PID_EXT},
- * {@code NEWER_REFERENCE_EXT}, {@code NEW_PORT_EXT} ({@code V4_PORT_EXT} only for ids above 32
- * bits), the smallest integer encoding, {@code STRING_EXT} for short lists of bytes (as OTP does),
+ * {@code NEWER_REFERENCE_EXT}, {@code NEW_PORT_EXT} ({@code V4_PORT_EXT} only for ids of more than
+ * 28 bits, as OTP 25 does), the smallest integer encoding, {@code STRING_EXT} for short lists of bytes (as OTP does),
  * and optionally compression.
  *
  * <pre>{@code
@@ -325,7 +325,7 @@ public final class TermEncoder {
                 }
             }
             case ErlPort p -> {
-                boolean v4 = (p.id() >>> 32) != 0;
+                boolean v4 = (p.id() >>> 28) != 0; // NEW_PORT_EXT has 28 significant bits; OTP 25 does the same
                 writeByte(v4 ? Ext.V4_PORT : Ext.NEW_PORT);
                 atom(p.node());
                 ensure(12);

@@ -1,6 +1,7 @@
 package io.jarl.dist.term;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -10,7 +11,8 @@ import java.util.Set;
  * <p>Implementation overview: a walk with an explicit stack (no recursion), writing a container's
  * opening bracket when it is entered and its closing one when its last child is done. Strings and
  * binaries are printed as text under the rules of {@code io_lib_pretty} with the default
- * printable range ({@code +pc latin1}); floats use the shortest digits that read back as the same
+ * printable range ({@code +pc latin1}): a binary that is valid UTF-8 is text if all its characters
+ * are printable, any other binary if all its bytes are printable Latin-1; floats use the shortest digits that read back as the same
  * double (as Java's {@link Double#toString(double)} and OTP's {@code io_lib_format:fwrite_g/1} both
  * choose), laid out by OTP 25's {@code insert_decimal/2}; atoms are quoted by
  * {@code io_lib:write_atom/1}'s rules.
@@ -155,14 +157,14 @@ final class TermFormat {
                     .append(Long.toUnsignedString(p.id())).append('>');
             case ErlFun.Export e -> {
                 out.append("fun ");
-                atom(out, e.module().name());
+                funAtom(out, e.module().name());
                 out.append(':');
-                atom(out, e.function().name());
+                funAtom(out, e.function().name());
                 out.append('/').append(e.arity());
             }
             case ErlFun.Closure c -> {
                 out.append("#Fun<");
-                atom(out, c.module().name());
+                funAtom(out, c.module().name());
                 out.append('.').append(c.index()).append('.').append(c.oldUniq()).append('>');
             }
             default -> out.append(term); // BigInteger, or a foreign object inside a malformed container
@@ -174,11 +176,39 @@ final class TermFormat {
 
     static void atom(StringBuilder out, String name) {
         if (needsQuotes(name)) {
-            out.append('\'');
-            name.codePoints().forEach(c -> character(out, c, '\''));
-            out.append('\'');
+            quoted(out, name);
         } else {
             out.append(name);
+        }
+    }
+
+    private static void quoted(StringBuilder out, String name) {
+        out.append('\'');
+        name.codePoints().forEach(c -> {
+            if (c > 255) {
+                out.appendCodePoint(c); // ~tp writes any Unicode character of an atom as it is
+            } else {
+                character(out, c, '\'');
+            }
+        });
+        out.append('\'');
+    }
+
+    /**
+     * An atom in a printed fun: OTP prints funs with the runtime system's own rule, which quotes
+     * an atom unless it is a lowercase letter followed by letters, digits and underscores (so
+     * {@code 'a@b'} is quoted, {@code and} is not).
+     */
+    private static void funAtom(StringBuilder out, String name) {
+        boolean bare = !name.isEmpty() && Character.isLowerCase(name.charAt(0));
+        for (int i = 0; bare && i < name.length(); i++) {
+            char c = name.charAt(i);
+            bare = Character.isLetterOrDigit(c) || c == '_';
+        }
+        if (bare) {
+            out.append(name);
+        } else {
+            quoted(out, name);
         }
     }
 
@@ -256,17 +286,24 @@ final class TermFormat {
         out.append("<<");
         if (bytes.length > 0) {
             boolean ascii = true;
-            boolean latin1Printable = true;
             for (byte b : bytes) {
                 ascii &= b >= 0;
-                latin1Printable &= printable(b & 0xFF);
             }
-            String utf8 = ascii ? null : utf8Printable(bytes);
-            if (utf8 != null) {
-                out.append('"');
-                utf8.codePoints().forEach(c -> character(out, c, '"'));
-                out.append("\"/utf8");
-            } else if (latin1Printable) {
+            boolean text;
+            if (Terms.isValidUtf8(bytes, 0, bytes.length)) {
+                // valid UTF-8 is text only if every character is printable, never Latin-1 instead
+                String s = ascii ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                text = ascii ? allPrintable(bytes) : s.codePoints().allMatch(TermFormat::printable);
+                if (text && !ascii) {
+                    out.append('"');
+                    s.codePoints().forEach(c -> character(out, c, '"'));
+                    out.append("\"/utf8>>");
+                    return;
+                }
+            } else {
+                text = allPrintable(bytes);
+            }
+            if (text) {
                 out.append('"');
                 for (byte b : bytes) {
                     character(out, b & 0xFF, '"');
@@ -284,16 +321,38 @@ final class TermFormat {
         out.append(">>");
     }
 
-    /** The text of UTF-8 bytes whose characters are all printable, or null. */
-    private static String utf8Printable(byte[] bytes) {
-        if (!Terms.isValidUtf8(bytes, 0, bytes.length)) {
-            return null;
+    private static boolean allPrintable(byte[] bytes) {
+        for (byte b : bytes) {
+            if (!printable(b & 0xFF)) {
+                return false;
+            }
         }
-        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        return s.codePoints().allMatch(TermFormat::printable) ? s : null;
+        return true;
     }
 
     // ---- floats (io_lib_format:fwrite_g/1 of OTP 25)
+
+    /**
+     * The shortest decimal that reads back as {@code d} (positive, finite), the closest to it among
+     * those. Java's {@link Double#toString(double)} gives that, except that it never gives a single
+     * digit: where one digit would do (5.0e-324) it gives the closest two (4.9e-324).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal twoDigits = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (twoDigits.precision() != 2) {
+            return twoDigits;
+        }
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal best = null;
+        for (BigDecimal one : new BigDecimal[] {twoDigits.setScale(twoDigits.scale() - 1, RoundingMode.FLOOR),
+            twoDigits.setScale(twoDigits.scale() - 1, RoundingMode.CEILING)}) {
+            if (one.signum() > 0 && one.doubleValue() == d
+                    && (best == null || one.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                best = one;
+            }
+        }
+        return best == null ? twoDigits : best.stripTrailingZeros();
+    }
 
     static void floating(StringBuilder out, double d) {
         if (d == 0) {
@@ -304,7 +363,7 @@ final class TermFormat {
             out.append('-');
         }
         double abs = Math.abs(d);
-        BigDecimal shortest = new BigDecimal(Double.toString(abs)).stripTrailingZeros();
+        BigDecimal shortest = shortest(abs);
         String digits = shortest.unscaledValue().toString();
         int length = digits.length();
         int place = length - shortest.scale(); // the value is 0.DIGITS * 10^place

@@ -633,8 +633,12 @@ public final class TermMapper {
             Frame f = frames.get(d);
             int i = f.next;
             switch (f.kind) {
-                case Frame.RECORD -> out.append(shown == 0 ? "" : ".").append(f.record.type().getSimpleName())
-                        .append('.').append(f.record.names()[i]);
+                case Frame.RECORD -> {
+                    if (shown == 0) {
+                        out.append(f.record.type().getSimpleName());
+                    }
+                    out.append('.').append(f.record.names()[i]);
+                }
                 case Frame.LIST -> out.append('[').append(i).append(']');
                 default -> out.append(i % 2 == 0 ? "{key " : "{value of ").append(i / 2).append('}');
             }

@@ -48,6 +48,16 @@ public final class Terms {
         return new TermDecoder().decode(bytes);
     }
 
+    /**
+     * Erlang's notation for {@code term} on one line, as {@code io_lib:format("~tp", [Term])} prints
+     * it (with the node's name where Erlang prints a node index in pids, ports and references).
+     * Unlike {@code toString()} on a {@code Long} or {@code Double}, this prints floats as Erlang
+     * does: {@code 1.0e10}, {@code 0.1}.
+     */
+    public static String format(Object term) {
+        return TermFormat.format(requireTerm(term));
+    }
+
     /** Whether {@code value} is a term in Jarl's representation (see {@link Term}), without widening. */
     public static boolean isTerm(Object value) {
         return value instanceof Term || value instanceof Long || (value instanceof Double d && Double.isFinite(d))
