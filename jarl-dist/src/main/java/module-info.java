@@ -3,7 +3,7 @@
  * so that a Jarl node is a node in a BEAM cluster.
  */
 module io.jarl.dist {
-    requires io.jarl.core;
+    requires transitive io.jarl.core;
     requires org.slf4j;
 
     exports io.jarl.dist;

@@ -204,8 +204,8 @@ public final class Jarl {
     public static void send(Ref alias, Object message) {
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(message, "message");
+        LocalProcess me = liveCurrentOrNull(); // as for a pid: a process that has ended sends nothing
         if (!alias.isLocal()) {
-            LocalProcess me = liveCurrentOrNull();
             K.dist(alias).sendAlias(me == null ? K.outside : me, alias, message);
             return;
         }
@@ -295,6 +295,12 @@ public final class Jarl {
      * messages queued as with none. The skip applies when {@code since} is the reference the process
      * made last ({@link #makeRef()}, {@link #alias()}, {@link #monitor(Pid)}) and it has received
      * nothing since; otherwise the whole mailbox is scanned, which is slower but gives the same result.
+     *
+     * <p>Two traps: a message that may have been queued before {@code since} was made (say, the
+     * first message a new process expects, sent by its parent at any moment) must not be received
+     * this way, even if it carries a reference the process made later; and
+     * {@link #spawnMonitor(Runnable)} does not mark the mailbox, so a Down of its monitor is
+     * received with the plain receive.
      */
     public static <R> Optional<R> receive(Ref since, Matcher<R> matcher, Duration timeout) {
         Objects.requireNonNull(since, "since");
