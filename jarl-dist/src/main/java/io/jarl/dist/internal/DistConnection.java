@@ -212,7 +212,7 @@ final class DistConnection implements AutoCloseable {
 
     /** The frame for {@code s}: length, 112, control term, payload term. */
     private byte[] encode(Signal s) {
-        TermEncoder e = new TermEncoder();
+        TermEncoder e = new TermEncoder(TermEncoder.Options.DEFAULT, wire);
         e.writeByte(0).writeByte(0).writeByte(0).writeByte(0).writeByte(112);
         switch (s) {
             case Signal.Send(Pid from, Pid to, Object message) -> {
@@ -329,7 +329,7 @@ final class DistConnection implements AutoCloseable {
 
     private void readLoop() {
         InputStream in = handshake.in();
-        TermDecoder decoder = new TermDecoder(node.decodeLimits());
+        TermDecoder decoder = new TermDecoder(node.decodeLimits(), wire);
         byte[] header = new byte[4];
         String reason = "connection closed";
         try {
@@ -422,8 +422,8 @@ final class DistConnection implements AutoCloseable {
             }
             case ALIAS_SEND -> {
                 expect(t, 3, hasPayload, true);
-                if (t.get(2) instanceof ErlRef ref && wire.isLocal(ref)) {
-                    core.deliverToAlias(wire.fromTerm(ref), wire.fromWire(payload));
+                if (t.get(2) instanceof Ref ref && ref.isLocal()) {
+                    core.deliverToAlias(ref, wire.fromWire(payload));
                 } // an alias of another node or of an earlier run: dropped
             }
             case LINK -> {
@@ -580,11 +580,10 @@ final class DistConnection implements AutoCloseable {
 
     /** The local pid at {@code i}, or null if it is a pid of an earlier run of this node (dead). */
     private Pid localOrNull(Tuple t, int i) throws ProtocolException {
-        if (!(t.get(i) instanceof ErlPid p) || !wire.isThisNode(p)) {
-            throw new ProtocolException("expected a pid of this node at element " + i + ": " + t);
+        if (t.get(i) instanceof Pid p && (p.isLocal() || wire.isThisNode(p.node()))) {
+            return p.isLocal() ? p : null; // a RemotePid of this node's name is of an earlier run
         }
-        Pid pid = wire.fromTerm(p);
-        return pid instanceof RemotePid ? null : pid;
+        throw new ProtocolException("expected a pid of this node at element " + i + ": " + t);
     }
 
     private Pid pid(Tuple t, int i) throws ProtocolException {
@@ -592,23 +591,20 @@ final class DistConnection implements AutoCloseable {
     }
 
     /** A pid of an earlier run of this node, to answer a signal for it (as noproc). */
-    private Pid stalePid(Tuple t, int i) {
-        return wire.fromTerm((ErlPid) t.get(i));
+    private static Pid stalePid(Tuple t, int i) {
+        return (Pid) t.get(i);
     }
 
     private RemotePid remote(Tuple t, int i) throws ProtocolException {
-        if (t.get(i) instanceof ErlPid p && p.node().name().equals(peerName)) {
-            Pid pid = wire.fromTerm(p);
-            if (pid instanceof RemotePid r) {
-                return r;
-            }
+        if (t.get(i) instanceof RemotePid r && r.node().equals(peerName)) {
+            return r;
         }
         throw new ProtocolException("expected a pid of " + peerName + " at element " + i + ": " + t);
     }
 
-    private Ref ref(Tuple t, int i) throws ProtocolException {
-        if (t.get(i) instanceof ErlRef r) {
-            return wire.fromTerm(r);
+    private static Ref ref(Tuple t, int i) throws ProtocolException {
+        if (t.get(i) instanceof Ref r) {
+            return r;
         }
         throw new ProtocolException("expected a reference at element " + i + ": " + t);
     }

@@ -501,14 +501,10 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     /** {@code {29, ReqId, From, GroupLeader, {M, F, Arity}, Opts}} with {@code args}. */
     void spawnRequest(DistConnection c, Tuple t, Object args) throws DistConnection.ProtocolException {
-        if (!(t.get(1) instanceof ErlRef reqTerm) || !(t.get(2) instanceof ErlPid fromTerm)
+        if (!(t.get(1) instanceof Ref request) || !(t.get(2) instanceof RemotePid from)
                 || !(t.get(4) instanceof Tuple mfa) || mfa.arity() != 3 || !(t.get(5) instanceof ErlList opts)
                 || !(args instanceof ErlList argList)) {
             throw new DistConnection.ProtocolException("malformed SPAWN_REQUEST: " + t);
-        }
-        Ref request = wire.fromTerm(reqTerm);
-        if (!(wire.fromTerm(fromTerm) instanceof RemotePid from)) {
-            throw new DistConnection.ProtocolException("SPAWN_REQUEST from a pid of this node: " + t);
         }
         boolean monitor = opts.elements().contains(Atom.of("monitor"));
         boolean link = opts.elements().contains(Atom.of("link"));
@@ -522,7 +518,7 @@ public final class DistNode implements Distribution, AutoCloseable {
         }
         Object res = call ? a.get(0) : null;
         Object m = a.get(call ? 1 : 0), f = a.get(call ? 2 : 1), fargs = a.get(call ? 3 : 2);
-        ErlRef resRef = res instanceof ErlRef r ? r : null;
+        Ref resRef = res instanceof Ref r ? r : null;
         Pid worker = Jarl.spawn(() -> {
             Jarl.receive(Go.class);
             Object outcome = apply(m, f, fargs, resRef, call);
@@ -550,7 +546,8 @@ public final class DistNode implements Distribution, AutoCloseable {
     private record Go() {}
 
     /** Runs an exported function for erpc: {@code {Res, return, V}} or {@code {Res, error, R, Stack}}. */
-    private Object apply(Object m, Object f, Object fargs, ErlRef res, boolean call) {
+    private Object apply(Object m, Object f, Object fargs, Ref resRef, boolean call) {
+        Object res = resRef == null ? Atom.UNDEFINED : resRef; // rex has no result reference
         if (!(m instanceof Atom module) || !(f instanceof Atom function) || !(fargs instanceof ErlList list)
                 || !list.isProper()) {
             return Tuple.of(res, Atom.of("error"), Tuple.of(Atom.of("erpc"), Atom.of("badarg")));

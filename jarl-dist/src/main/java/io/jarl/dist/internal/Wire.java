@@ -114,9 +114,9 @@ public final class Wire implements PidMapper {
         return ref.node().equals(node) && ref.creation() == Integer.toUnsignedLong(creation) && ref.size() >= 1;
     }
 
-    /** Whether {@code pid} is a pid of this node's name (of this run or an earlier one). */
-    boolean isThisNode(ErlPid pid) {
-        return pid.node().equals(node);
+    /** Whether {@code node} is this node's name. */
+    boolean isThisNode(String node) {
+        return nodeName.equals(node);
     }
 
     // ------------------------------------------------------------------ messages
@@ -142,10 +142,10 @@ public final class Wire implements PidMapper {
     public Object fromWire(Object term) {
         if (term instanceof Tuple t) {
             if (t.arity() == 3 && GEN_CALL.equals(t.get(0)) && t.get(1) instanceof Tuple from && from.arity() == 2
-                    && from.get(0) instanceof ErlPid caller) {
+                    && from.get(0) instanceof Pid caller) {
                 Ref tag = callTag(from.get(1));
                 if (tag != null) {
-                    return new Gen.Call(new From(fromTerm(caller), tag), mapper.fromTerm(t.get(2)));
+                    return new Gen.Call(new From(caller, tag), mapper.fromTerm(t.get(2)));
                 }
             } else if (t.arity() == 2 && GEN_CAST.equals(t.get(0))) {
                 return new Gen.Cast(mapper.fromTerm(t.get(1)));
@@ -161,24 +161,23 @@ public final class Wire implements PidMapper {
 
     /** The tag of an incoming call: a plain reference, or {@code [alias | Ref]}; null if neither. */
     private Ref callTag(Object tag) {
-        if (tag instanceof ErlRef ref) {
-            return fromTerm(ref, false);
+        if (tag instanceof Ref ref) {
+            return ref;
         }
-        if (tag instanceof ErlList l && l.size() == 1 && ALIAS.equals(l.get(0)) && l.tail() instanceof ErlRef ref) {
-            return fromTerm(ref, true);
+        if (tag instanceof ErlList l && l.size() == 1 && ALIAS.equals(l.get(0)) && l.tail() instanceof Ref ref) {
+            return ref.isLocal() ? ref
+                    : core.remoteRef(ref.node(), core.remoteRefCreation(ref), core.remoteRefWords(ref), true);
         }
         return null;
     }
 
     /** The alias of one of our calls, if {@code tag} is a reply's tag: {@code [alias | Ref]} or Ref. */
-    private Ref replyTag(Object tag) {
-        ErlRef ref = tag instanceof ErlRef r ? r
-                : tag instanceof ErlList l && l.size() == 1 && ALIAS.equals(l.get(0)) && l.tail() instanceof ErlRef r ? r
+    private static Ref replyTag(Object tag) {
+        Ref ref = tag instanceof Ref r ? r
+                : tag instanceof ErlList l && l.size() == 1 && ALIAS.equals(l.get(0)) && l.tail() instanceof Ref r ? r
                 : null;
-        if (ref == null || !isLocal(ref) || ref.size() != 5) {
-            return null; // not one of this node's aliases (only aliases have 5 words)
-        }
-        return core.localRef(ref.ids());
+        // Only this node's aliases (their owner is alive) are replies to our calls.
+        return ref != null && ref.isLocal() && ref.isAlias() ? ref : null;
     }
 
     // ------------------------------------------------------------------ exit reasons

@@ -76,6 +76,8 @@ public final class TermDecoder {
     private static final int SHRINK_ABOVE = 1024;
 
     private final DecodeLimits limits;
+    /** Null: pids and references decode as ErlPid and ErlRef. Else: as the mapper says. */
+    private final PidMapper pids;
 
     private byte[] buf;
     private int pos;
@@ -106,6 +108,17 @@ public final class TermDecoder {
     /** A decoder with {@code limits}. */
     public TermDecoder(DecodeLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.pids = null;
+    }
+
+    /**
+     * A decoder with {@code limits} that gives pids and references as {@code pids} maps them (for a
+     * distributed node: {@link io.jarl.Pid}s and {@link io.jarl.Ref}s that processes can use at
+     * once, inside tuples too). A fun's pid stays an {@link ErlPid}.
+     */
+    public TermDecoder(DecodeLimits limits, PidMapper pids) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.pids = Objects.requireNonNull(pids, "pids");
     }
 
     /** The limits this decoder enforces. */
@@ -522,7 +535,8 @@ public final class TermDecoder {
                     return bits == 8 ? new Binary(bytes) : new Bitstring(bytes, bits);
                 }
                 case Ext.NEW_PID, Ext.PID -> {
-                    return pidBody(at, tag);
+                    Object pid = pidBody(at, tag);
+                    return pids == null ? pid : pids.fromTerm((ErlPid) pid);
                 }
                 case Ext.NEW_PORT, Ext.V4_PORT, Ext.PORT -> {
                     Atom node = atom(at, tag, "the node");
@@ -561,7 +575,7 @@ public final class TermDecoder {
                     if (!newer && (ids[0] & 0xFFFF_FFFFL) >= 1 << 18) {
                         throw fail(at, tag, "the first id word has only 18 significant bits, not " + (ids[0] & 0xFFFF_FFFFL));
                     }
-                    return new ErlRef(node, creation, ids);
+                    return ref(new ErlRef(node, creation, ids));
                 }
                 case Ext.REFERENCE -> {
                     Atom node = atom(at, tag, "the node");
@@ -571,7 +585,7 @@ public final class TermDecoder {
                     if ((id & 0xFFFF_FFFFL) >= 1 << 18) {
                         throw fail(at, tag, "the id has only 18 significant bits, not " + (id & 0xFFFF_FFFFL));
                     }
-                    return new ErlRef(node, creation, id);
+                    return ref(new ErlRef(node, creation, id));
                 }
                 case Ext.EXPORT -> {
                     Atom module = atom(at, tag, "the module");
@@ -698,6 +712,10 @@ public final class TermDecoder {
             }
         }
         return false;
+    }
+
+    private Object ref(ErlRef ref) {
+        return pids == null ? ref : pids.fromTerm(ref);
     }
 
     private Object pidBody(int at, int tag) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.Deflater;
 
 /**
@@ -83,9 +84,20 @@ public final class TermEncoder {
 
     /** An encoder with {@code options}. */
     public TermEncoder(Options options) {
-        this.options = options;
+        this(options, null);
+    }
+
+    /**
+     * An encoder with {@code options} that writes {@link io.jarl.Pid}s and {@link io.jarl.Ref}s found
+     * in terms as {@code pids} maps them (without one, they are refused).
+     */
+    public TermEncoder(Options options, PidMapper pids) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.pids = pids;
         this.buf = new byte[256];
     }
+
+    private final PidMapper pids;
 
     /**
      * The encoding of {@code term}: the version byte 131 and the term (compressed if the options say
@@ -311,19 +323,9 @@ public final class TermEncoder {
                 pos += b.bytes.length;
             }
             case ErlPid p -> pid(p);
-            case ErlRef r -> {
-                int[] ids = r.idsShared();
-                ensure(3);
-                buf[pos++] = (byte) Ext.NEWER_REFERENCE;
-                buf[pos++] = 0;
-                buf[pos++] = (byte) ids.length;
-                atom(r.node());
-                ensure(4 + 4 * ids.length);
-                putInt((int) r.creation());
-                for (int id : ids) {
-                    putInt(id);
-                }
-            }
+            case io.jarl.Pid p -> pid(jarlPids(p).toTerm(p));
+            case io.jarl.Ref r -> ref(jarlPids(r).toTerm(r));
+            case ErlRef r -> ref(r);
             case ErlPort p -> {
                 boolean v4 = (p.id() >>> 28) != 0; // NEW_PORT_EXT has 28 significant bits; OTP 25 does the same
                 writeByte(v4 ? Ext.V4_PORT : Ext.NEW_PORT);
@@ -452,6 +454,28 @@ public final class TermEncoder {
         long bits = Double.doubleToRawLongBits(d);
         putInt((int) (bits >>> 32));
         putInt((int) bits);
+    }
+
+    private PidMapper jarlPids(Object value) {
+        if (pids == null) {
+            throw new IllegalArgumentException("a Jarl " + value.getClass().getSimpleName() + " (" + value
+                    + ") can be written only by an encoder with a PidMapper (a distributed node's)");
+        }
+        return pids;
+    }
+
+    private void ref(ErlRef r) {
+        int[] ids = r.idsShared();
+        ensure(3);
+        buf[pos++] = (byte) Ext.NEWER_REFERENCE;
+        buf[pos++] = 0;
+        buf[pos++] = (byte) ids.length;
+        atom(r.node());
+        ensure(4 + 4 * ids.length);
+        putInt((int) r.creation());
+        for (int id : ids) {
+            putInt(id);
+        }
     }
 
     private void pid(ErlPid p) {

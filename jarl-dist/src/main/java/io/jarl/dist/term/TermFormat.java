@@ -144,6 +144,8 @@ final class TermFormat {
                 int last = (b.bytes[b.bytes.length - 1] & 0xFF) >>> (8 - b.bitsInLastByte);
                 out.append(last).append(':').append(b.bitsInLastByte).append(">>");
             }
+            case io.jarl.Pid p -> out.append(p);
+            case io.jarl.Ref r -> out.append(r);
             case ErlPid p -> out.append('<').append(p.node().name()).append('.').append(p.id()).append('.')
                     .append(p.serial()).append('>');
             case ErlRef r -> {

@@ -438,6 +438,8 @@ public final class TermMapper {
             Object local = switch (term) {
                 case ErlPid p when wantPid -> pids.fromTerm(p);
                 case ErlRef r when !wantPid -> pids.fromTerm(r);
+                case Pid p when wantPid -> p;
+                case Ref r when !wantPid -> r;
                 default -> throw mismatch(raw, wantPid ? "a pid" : "a reference", term);
             };
             if (!raw.isInstance(local)) {

@@ -61,6 +61,7 @@ public final class Terms {
     /** Whether {@code value} is a term in Jarl's representation (see {@link Term}), without widening. */
     public static boolean isTerm(Object value) {
         return value instanceof Term || value instanceof Long || (value instanceof Double d && Double.isFinite(d))
+                || value instanceof io.jarl.Pid || value instanceof io.jarl.Ref
                 || (value instanceof BigInteger b && b.bitLength() >= 64);
     }
 
@@ -78,6 +79,8 @@ public final class Terms {
             case null -> throw new NullPointerException("null is not an Erlang term");
             case Term t -> t;
             case Long l -> l;
+            case io.jarl.Pid p -> p; // a pid or reference in Jarl's own types: written through a PidMapper
+            case io.jarl.Ref r -> r;
             case Integer i -> integer(i);
             case Short s -> integer(s);
             case Byte b -> integer(b);

@@ -77,8 +77,8 @@ class NodeInteropTest {
 
         @Override
         public Result<Integer> handleInfo(Object message, Integer calls) {
-            if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof io.jarl.dist.term.ErlPid p) {
-                Jarl.send(node.mapper().fromTerm(p, Pid.class), Tuple.of(Atom.of("echo"), t.get(1)));
+            if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from) {
+                Jarl.send(from, Tuple.of(Atom.of("echo"), t.get(1)));
             }
             return Result.noReply(calls);
         }
@@ -202,7 +202,7 @@ class NodeInteropTest {
             Jarl.trapExit(true);
             // an erl process linked to us, told to exit with a reason
             erl.eval("register(linker, spawn(fun() -> receive {link, P} -> link(P), P ! linked, receive {die, R} -> exit(R) end end end)).");
-            Jarl.send(new RemoteName("linker", erlName), Tuple.of(Atom.of("link"), node.mapper().toTerm(Jarl.self())));
+            Jarl.send(new RemoteName("linker", erlName), Tuple.of(Atom.of("link"), Jarl.self()));
             assertThat(Jarl.receive(Duration.ofSeconds(5))).contains(Atom.of("linked"));
             Jarl.send(new RemoteName("linker", erlName), Tuple.of(Atom.of("die"), Atom.of("goodbye")));
             Exit exit = (Exit) Jarl.receive(m -> m instanceof Exit e ? e : null, Duration.ofSeconds(5)).orElseThrow();
