@@ -17,4 +17,6 @@ module io.jarl.core {
     exports io.jarl.statem;
     // The machinery the behaviours share (gen, proc_lib, sys); the distribution layer speaks it too.
     exports io.jarl.internal to io.jarl.dist;
+    exports io.jarl.task;
+    exports io.jarl.agent;
 }
