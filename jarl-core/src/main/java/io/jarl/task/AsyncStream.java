@@ -171,7 +171,8 @@ final class AsyncStream<E, R> implements Spliterator<TaskResult<R>> {
     }
 
     private void start() {
-        Pid me = Supervised.requireProcess(what + " (consuming the stream)");
+        Pid me = Supervised.requireProcessBecause(what + " must be consumed in a process, which owns the run"
+                + " and receives its results");
         boolean trapping = Jarl.info(me).map(ProcessInfo::trapExit).orElse(false);
         Ref runTag = Jarl.makeRef();
         Spawner spawn = spawner;

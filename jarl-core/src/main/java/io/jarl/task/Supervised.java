@@ -162,10 +162,15 @@ final class Supervised {
 
     /** The calling process, or a clear failure naming {@code what} and the way out. */
     static Pid requireProcess(String what) {
+        return requireProcessBecause(what + " must be called from a process, which owns the task and receives its"
+                + " reply");
+    }
+
+    /** The calling process, or a failure that says {@code why} one is needed and how to get one. */
+    static Pid requireProcessBecause(String why) {
         if (!Jarl.inProcess()) {
-            throw new NotAProcessException(what + " must be called from a process, which owns the task and receives"
-                    + " its reply; thread " + Thread.currentThread().getName() + " is not one (spawn a process, use"
-                    + " Jarl.attach() or Jarl.run(), or Task.asFuture from a plain thread)");
+            throw new NotAProcessException(why + "; thread " + Thread.currentThread().getName() + " is not one (spawn"
+                    + " a process, use Jarl.attach() or Jarl.run(), or Task.asFuture from a plain thread)");
         }
         return Jarl.self();
     }

@@ -47,7 +47,9 @@ import java.util.stream.Stream;
  *       is always sent. For work whose result nobody wants, use {@link #start(Runnable)} or
  *       {@link TaskSupervisor#startChild}.</li>
  *   <li>The task and its owner are linked: if the owner dies, the task dies; if the task fails, the
- *       owner exits with the same reason, as if the work had been done in the owner itself. A task
+ *       owner exits with the same reason, as if the work had been done in the owner itself (in Java:
+ *       the owner is dead at once, and its next runtime call, such as the {@code await} it is blocked
+ *       in, throws {@link io.jarl.ProcessExitedError}). A task
  *       is an extension of its caller, not a way to isolate failures; for that, start it under a
  *       {@link TaskSupervisor} with {@link TaskSupervisor#asyncNolink}.</li>
  * </ol>
@@ -647,7 +649,13 @@ public final class Task<T> {
      * it kills the tasks still running and drops their messages. An exception thrown by the consumer's
      * own code, or by the source, closes it too.
      *
-     * @throws IllegalArgumentException never for the options, which validate themselves
+     * <p>With {@link AsyncStreamOptions.OnTimeout#EXIT} (the default) a task that runs out of time
+     * makes the consumer exit with {@code timeout}, after the run has been shut down (an
+     * {@link ExitException} thrown out of the terminal operation); with
+     * {@link AsyncStreamOptions.OnTimeout#KILL_TASK} the task is killed and {@code Exited(timeout)} is
+     * emitted in its place. Closing, like the end of the run, waits until the tasks are dead.
+     *
+     * @throws io.jarl.NotAProcessException from the terminal operation, if the consumer is not a process
      */
     public static <E, R> Stream<TaskResult<R>> asyncStream(Iterable<? extends E> source,
             Function<? super E, ? extends R> fn, AsyncStreamOptions options) {

@@ -209,20 +209,35 @@ class AsyncStreamTest {
     @Test
     void closingEarlyShutsDownTheRunningTasks() throws Exception {
         asProcess(() -> {
-            Pid parent = self();
+            // A collector learns every task's pid, and lets the first task end only once all four run.
+            Pid collector = spawn(() -> {
+                List<Pid> tasks = new ArrayList<>();
+                Pid first = null;
+                while (tasks.size() < 4) {
+                    Gate.Arrived arrived = receive(Gate.Arrived.class);
+                    tasks.add(arrived.task());
+                    if (arrived.element().equals(0)) {
+                        first = arrived.task();
+                    }
+                }
+                send(first, new Gate.Release());
+                send(receive(Pid.class), List.copyOf(tasks));
+            });
             List<TaskResult<Integer>> first;
             try (Stream<TaskResult<Integer>> stream = Task.asyncStream(List.of(0, BLOCK, BLOCK, BLOCK), n -> {
-                send(parent, self());
+                if (n == 0) {
+                    return Gate.pass(collector, n);
+                }
+                send(collector, new Gate.Arrived(n, self()));
                 return blockOrReturn(n);
             }, concurrency(4))) {
                 first = stream.limit(1).toList();
             }
             assertThat(first).isEqualTo(oks(List.of(0)));
-            List<Pid> tasks = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                tasks.add(await(Pid.class));
-            }
-            assertThat(tasks).allSatisfy(pid -> assertThat(pid.isAlive()).isFalse());
+            send(collector, self());
+            @SuppressWarnings("unchecked")
+            List<Pid> tasks = await(List.class);
+            assertThat(tasks).hasSize(4).allSatisfy(pid -> assertThat(pid.isAlive()).isFalse());
             assertThat(info(self()).orElseThrow().links()).isEmpty();
             assertThat(flush()).isEmpty();
         });

@@ -376,6 +376,31 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void startChildWithTransientRestart() throws Exception {
+        withSupervisor(sup -> {
+            Pid parent = self();
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            Pid first = TaskSupervisor.startChild(sup, () -> {
+                send(parent, "run " + runs.incrementAndGet());
+                TaskTest.awaitGo();
+                if (runs.get() == 1) {
+                    throw new IllegalStateException("first run fails");
+                }
+            }, Restart.TRANSIENT, Shutdown.DEFAULT_WORKER).orElseThrow();
+            awaitMessage("run 1");
+            send(first, "go");
+            awaitMessage("run 2"); // restarted after the failure
+            Pid second = TaskSupervisor.children(sup).getFirst();
+            Ref ref = monitor(second);
+            send(second, "go");
+            assertThat(awaitDown(ref).reason()).isEqualTo(ExitReason.normal());
+            // A normal exit is not restarted: the supervisor forgets the task once it hears of its exit.
+            eventually("the task is forgotten", () -> TaskSupervisor.children(sup).isEmpty());
+            assertThat(runs).hasValue(2);
+        });
+    }
+
+    @Test
     void startChildAtMaxChildren() throws Exception {
         withSupervisor(unused -> {
             Pid sup = TaskSupervisor.startLink(DynamicSupervisorOptions.defaults().withMaxChildren(1),
@@ -488,7 +513,7 @@ class TaskSupervisorTest {
         withSupervisor(sup -> {
             assertThat(AsyncStreamTest.toList(TaskSupervisor.asyncStream(sup, AsyncStreamTest.range(1, 4), n -> n,
                     AsyncStreamOptions.defaults()))).isEqualTo(AsyncStreamTest.oks(List.of(1, 2, 3, 4)));
-            assertThat(TaskSupervisor.children(sup)).isEmpty();
+            eventually("the supervisor forgets its ended tasks", () -> TaskSupervisor.children(sup).isEmpty());
             assertThat(flush()).isEmpty();
         });
     }
@@ -522,7 +547,7 @@ class TaskSupervisorTest {
                 assertThat(stream.limit(1).toList()).isEqualTo(AsyncStreamTest.oks(List.of(0)));
             }
             assertThat(info(self()).orElseThrow().links()).containsExactly(sup);
-            assertThat(TaskSupervisor.children(sup)).isEmpty();
+            eventually("the supervisor forgets its ended tasks", () -> TaskSupervisor.children(sup).isEmpty());
             assertThat(flush()).isEmpty();
         });
     }
@@ -647,7 +672,7 @@ class TaskSupervisorTest {
                 assertThat(stream.limit(1).toList()).isEqualTo(AsyncStreamTest.oks(List.of(0)));
             }
             assertThat(info(self()).orElseThrow().links()).containsExactly(sup);
-            assertThat(TaskSupervisor.children(sup)).isEmpty();
+            eventually("the supervisor forgets its ended tasks", () -> TaskSupervisor.children(sup).isEmpty());
             assertThat(flush()).isEmpty();
         });
     }

@@ -418,10 +418,12 @@ class TaskTest {
                     return null;
                 });
                 send(parent, task.pid().orElseThrow());
+                awaitGo();
                 Task.await(task, Duration.ofMillis(1));
             });
             Pid task = await(Pid.class);
             Ref watch = monitor(task);
+            send(owner.pid(), "go");
             assertThat(awaitDown(owner.monitor()).reason()).isEqualTo(ExitReason.timeout());
             assertThat(awaitDown(watch).reason()).isEqualTo(ExitReason.timeout());
         });
