@@ -4,7 +4,7 @@
 %%   erl -noshell +P 4194304 -pa Dir -run jarl_bench main key=value... scenario...
 %% where the key=value arguments are the sizes of io.jarl.bench.Sizes (the same numbers the JVM
 %% runtimes get) and the scenarios are spawn_1m idle_bytes pingpong ring call_fanin genserver_call
-%% skynet selective_receive. Each scenario prints
+%% skynet selective_receive registry_lookup task_async_await. Each scenario prints
 %%   scenario=<name> runtime=beam value=<number> unit=<unit>
 %% and "# ..." lines with the individual runs. As on the JVM: one untimed warm-up, then the median
 %% of the timed runs.
@@ -60,6 +60,12 @@ run(["skynet" | Rest], S) ->
 run(["selective_receive" | Rest], S) ->
     selective_receive(S),
     run(Rest, S);
+run(["registry_lookup" | Rest], S) ->
+    registry_lookup(S),
+    run(Rest, S);
+run(["task_async_await" | Rest], S) ->
+    task_async_await(S),
+    run(Rest, S);
 run([Other | _], _) ->
     error({unknown_scenario, Other}).
 
@@ -86,7 +92,7 @@ median(Values) ->
         0 -> (lists:nth(N div 2, Sorted) + lists:nth(N div 2 + 1, Sorted)) / 2
     end.
 
-format(Value, Unit) when Unit =:= "bytes"; Unit =:= "calls/s" ->
+format(Value, Unit) when Unit =:= "bytes"; Unit =:= "calls/s"; Unit =:= "lookups/s" ->
     integer_to_list(round(Value));
 format(Value, "ratio") ->
     float_to_list(float(Value), [{decimals, 3}]);
@@ -94,9 +100,13 @@ format(Value, _) ->
     float_to_list(float(Value), [{decimals, 1}]).
 
 result(Name, Values, Unit) ->
-    io:format("# ~s runtime=beam runs=[~s] ~s~n",
-              [Name, lists:join(" ", [format(V, Unit) || V <- Values]), Unit]),
+    runs_note(Name, "", Values, Unit),
     io:format("scenario=~s runtime=beam value=~s unit=~s~n", [Name, format(median(Values), Unit), Unit]).
+
+%% "# <name> runtime=beam[ <what>] runs=[...] <unit>": every timed run, in order.
+runs_note(Name, What, Values, Unit) ->
+    io:format("# ~s runtime=beam~s runs=[~s] ~s~n",
+              [Name, What, lists:join(" ", [format(V, Unit) || V <- Values]), Unit]).
 
 wait_for_count(Count) ->
     case erlang:system_info(process_count) > Count of
@@ -342,4 +352,209 @@ send_junk(Self, N) -> Self ! {junk, N}, send_junk(Self, N - 1).
 drain(N) ->
     receive {junk, _} -> drain(N + 1)
     after 0 -> N
+    end.
+
+%% ------------------------------------------------------------------ registry_lookup
+
+%% Elixir's Registry is not in Erlang; underneath, Registry.lookup/2 reads ETS. So the line is an ETS
+%% table with the options of a unique Registry's key table (set, public, read_concurrency,
+%% write_concurrency), holding {Key, {Pid, Value}} as Elixir's does, each key inserted by the process
+%% it names (as Registry.register/3 inserts from the caller), and 16 readers calling ets:lookup/2.
+%% Two "#" notes measure the same readers through:
+%%   elixir_registry: Registry.lookup/2 itself, in Erlang: the registry's own named table is read for
+%%     the key table (ets:lookup_element(Registry, key_info, 2)), then ets:lookup_element(KeyEts, Key, 2);
+%%   pg: pg:get_members/2, each key a group that its owner joined.
+%% A reader looks up key X rem Keys for the successive X of the Park-Miller generator
+%% (X = X * 48271 rem (2^31 - 1), small integers only), seeded with its number, 1 to Readers, and
+%% checks every answer; it looks at the clock every ?LOOKUP_BATCH lookups, as on the JVM.
+-define(LOOKUP_BATCH, 256).
+-define(REGISTRY, jarl_bench_registry).
+-define(PG_SCOPE, jarl_bench_pg).
+
+registry_lookup(#{registry_keys := Keys, registry_readers := Readers, registry_warm_millis := Warm,
+                  registry_millis := Millis, registry_runs := Runs}) ->
+    {Ets, Elixir, Pg} = in_proc(fun() ->
+        KeyEts = ets:new(registry_keys, [set, public, {read_concurrency, true}, {write_concurrency, true}]),
+        ?REGISTRY = ets:new(?REGISTRY, [set, public, named_table, {read_concurrency, true}]),
+        true = ets:insert(?REGISTRY, {key_info, {unique, 1, KeyEts}}),
+        {ok, _} = pg:start_link(?PG_SCOPE),
+        Scope = ?PG_SCOPE,
+        Self = self(),
+        Owners = [spawn_monitor(fun() -> registry_owner(Self, KeyEts, Scope, K) end) || K <- lists:seq(0, Keys - 1)],
+        wait_ready(Keys),
+        Measure = fun(Kind, Table) ->
+            lookup_run(Kind, Table, Keys, Readers, Warm),
+            repeat(Runs, fun() -> lookup_run(Kind, Table, Keys, Readers, Millis) end)
+        end,
+        Vs = {Measure(ets, KeyEts), Measure(elixir_registry, ?REGISTRY), Measure(pg, Scope)},
+        [Pid ! stop || {Pid, _} <- Owners],
+        [receive {'DOWN', Ref, process, Pid, _} -> ok end || {Pid, Ref} <- Owners],
+        unlink(whereis(Scope)),
+        ok = gen_server:stop(Scope),
+        Vs
+    end),
+    runs_note("registry_lookup", " variant=elixir_registry(Registry.lookup/2 in Erlang: 2 ets lookups)", Elixir, "lookups/s"),
+    runs_note("registry_lookup", " variant=pg(pg:get_members/2)", Pg, "lookups/s"),
+    result("registry_lookup", Ets, "lookups/s").
+
+registry_owner(Driver, KeyEts, Scope, Key) ->
+    true = ets:insert_new(KeyEts, {Key, {self(), Key}}),
+    ok = pg:join(Scope, Key, self()),
+    Driver ! ready,
+    receive stop -> ok end.
+
+%% One timed run: the lookups per second of all readers; returns once the readers have ended.
+lookup_run(Kind, Table, Keys, Readers, Millis) ->
+    Self = self(),
+    Pids = [spawn_monitor(fun() -> lookup_reader(Kind, Table, Keys, Seed, Self) end) || Seed <- lists:seq(1, Readers)],
+    T0 = now_ns(),
+    Deadline = T0 + Millis * 1000000,
+    [P ! {go, Deadline} || {P, _} <- Pids],
+    Total = lists:sum([receive {count, C} -> C end || _ <- Pids]),
+    Rate = Total * 1.0e9 / (now_ns() - T0),
+    [receive {'DOWN', Ref, process, P, normal} -> ok end || {P, Ref} <- Pids],
+    Rate.
+
+lookup_reader(Kind, Table, Keys, Seed, Driver) ->
+    receive {go, Deadline} -> Driver ! {count, lookup_loop(Kind, Table, Keys, Seed, Deadline, 0)} end.
+
+lookup_loop(Kind, Table, Keys, X, Deadline, N) ->
+    case now_ns() < Deadline of
+        true ->
+            X1 = lookup_batch(Kind, Table, Keys, X, ?LOOKUP_BATCH),
+            lookup_loop(Kind, Table, Keys, X1, Deadline, N + ?LOOKUP_BATCH);
+        false ->
+            N
+    end.
+
+lookup_batch(_Kind, _Table, _Keys, X, 0) ->
+    X;
+lookup_batch(Kind, Table, Keys, X0, I) ->
+    X = X0 * 48271 rem 2147483647,
+    K = X rem Keys,
+    lookup(Kind, Table, K),
+    lookup_batch(Kind, Table, Keys, X, I - 1).
+
+lookup(ets, KeyEts, K) ->
+    [{K, {_Pid, K}}] = ets:lookup(KeyEts, K);
+lookup(elixir_registry, Registry, K) ->
+    [{_Pid, K}] = elixir_registry_lookup(Registry, K);
+lookup(pg, Scope, K) ->
+    [_Pid] = pg:get_members(Scope, K).
+
+%% Elixir's Registry.lookup/2 for a unique registry of one partition (registry.ex: key_info!/1,
+%% then lookup_second/3), without its catch of badarg for a registry that goes away meanwhile.
+elixir_registry_lookup(Registry, Key) ->
+    {unique, _Partitions, KeyEts} = ets:lookup_element(Registry, key_info, 2),
+    case ets:lookup_element(KeyEts, Key, 2) of
+        {_, _} = Pair -> [Pair];
+        _ -> []
+    end.
+
+%% ------------------------------------------------------------------ task_async_await
+
+%% Elixir's Task.async/1 and Task.await/2 (lib/elixir/lib/task.ex and task/supervised.ex) in Erlang,
+%% with the same messages and process-dictionary entries:
+%% - async: describe the owner as {node(), Name | Pid, Pid} (process_info(Pid, registered_name)),
+%%   spawn_link a process (no proc_lib: Task.Supervised spawns with spawn_link and keeps $ancestors
+%%   itself), make a monitor that is also an alias, erlang:monitor(process, Pid, [{alias, demonitor}])
+%%   (its reference is the task's ref), and send the task {OwnerPid, Alias, Alias, Callers, MFA}.
+%% - the task: sets $ancestors, receives that message, sets $initial_call and $callers, runs the
+%%   function inside try/catch (a failure is logged and re-raised as an exit, as invoke_mfa/2 does),
+%%   sends {Ref, Result} to the alias, and exits normal.
+%% - await: checks that the caller owns the task, then receives {Ref, Reply}, after which it
+%%   demonitors with flush (which also deactivates the alias), or the task's 'DOWN' (exit), or
+%%   times out after 5000 ms (Elixir's default), demonitoring too.
+%% The owner starts Batch tasks, then awaits them in order (Enum.map(tasks, &Task.await/1)).
+-record(task, {pid, ref, owner, mfa}).
+
+task_async_await(#{task_warm := Warm, tasks := N, task_batch := Batch, task_runs := Runs}) ->
+    Values = in_proc(fun() ->
+        task_run(Warm, Batch),
+        repeat(Runs, fun() -> task_run(N, Batch) end)
+    end),
+    result("task_async_await", Values, "ms").
+
+task_run(N, Batch) ->
+    Before = erlang:system_info(process_count),
+    T0 = now_ns(),
+    Sum = task_batches(0, N, Batch, 0),
+    Ms = (now_ns() - T0) / 1.0e6,
+    Sum = N * (N - 1),
+    wait_for_count(Before), % a task has replied but may not have ended yet
+    Ms.
+
+task_batches(First, N, _Batch, Sum) when First >= N ->
+    Sum;
+task_batches(First, N, Batch, Sum) ->
+    Last = min(First + Batch, N) - 1,
+    Tasks = [task_async(fun() -> 2 * I end) || I <- lists:seq(First, Last)],
+    Results = [task_await(T, 5000) || T <- Tasks],
+    task_batches(Last + 1, N, Batch, Sum + lists:sum(Results)).
+
+task_async(Fun) ->
+    MFA = {erlang, apply, [Fun, []]},
+    Owner = self(),
+    OwnerInfo = task_owner(Owner),
+    Ancestors = task_ancestors(),
+    Pid = spawn_link(fun() -> task_reply(OwnerInfo, Ancestors) end),
+    Alias = erlang:monitor(process, Pid, [{alias, demonitor}]),
+    Pid ! {Owner, Alias, Alias, task_callers(Owner), MFA},
+    #task{pid = Pid, ref = Alias, owner = Owner, mfa = {erlang, apply, 2}}.
+
+task_owner(Pid) ->
+    case process_info(Pid, registered_name) of
+        {registered_name, Name} when is_atom(Name) -> {node(), Name, Pid};
+        _ -> {node(), Pid, Pid}
+    end.
+
+task_ancestors() ->
+    case get('$ancestors') of
+        Ancestors when is_list(Ancestors) -> [self() | Ancestors];
+        _ -> [self()]
+    end.
+
+task_callers(Owner) ->
+    case get('$callers') of
+        [_ | _] = Callers -> [Owner | Callers];
+        _ -> [Owner]
+    end.
+
+task_reply({_Node, _Name, OwnerPid} = Owner, Ancestors) ->
+    put('$ancestors', Ancestors),
+    receive
+        {OwnerPid, Ref, ReplyTo, Callers, {_, _, [Fun, []]} = MFA} ->
+            put('$initial_call', erlang:fun_info_mfa(Fun)),
+            put('$callers', Callers),
+            ReplyTo ! {Ref, task_invoke(Owner, MFA)}
+    end.
+
+task_invoke(Owner, {M, F, A} = MFA) ->
+    try
+        apply(M, F, A)
+    catch
+        exit:Value:Stack when Value =:= normal; Value =:= shutdown;
+                              tuple_size(Value) =:= 2, element(1, Value) =:= shutdown ->
+            erlang:raise(exit, Value, Stack);
+        Kind:Value:Stack ->
+            logger:error("** Task ~p terminating~n** Started from ~p~n** When function == ~p~n** Reason ~p",
+                         [self(), element(2, Owner), MFA, {Kind, Value, Stack}]),
+            erlang:raise(exit, task_exit_reason(Kind, Value, Stack), Stack)
+    end.
+
+task_exit_reason(error, Reason, Stack) -> {Reason, Stack};
+task_exit_reason(exit, Reason, _Stack) -> Reason;
+task_exit_reason(throw, Reason, Stack) -> {{nocatch, Reason}, Stack}.
+
+task_await(#task{ref = Ref, owner = Owner} = Task, Timeout) ->
+    Owner =:= self() orelse error({badarg, {not_the_owner, Task}}),
+    receive
+        {Ref, Reply} ->
+            erlang:demonitor(Ref, [flush]),
+            Reply;
+        {'DOWN', Ref, _, _Proc, Reason} ->
+            exit({Reason, {'Elixir.Task', await, [Task, Timeout]}})
+    after Timeout ->
+        erlang:demonitor(Ref, [flush]),
+        exit({timeout, {'Elixir.Task', await, [Task, Timeout]}})
     end.

@@ -3,6 +3,7 @@ package io.jarl.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,11 @@ public final class BenchChild {
                            Consumer<String> notes) throws Exception {
         try (JvmRuntime rt = open(runtime)) {
             for (Scenario scenario : scenarios) {
+                Optional<String> why = notApplicable(runtime, scenario);
+                if (why.isPresent()) {
+                    notes.accept(new NotApplicable(scenario.id, runtime, why.get()).line());
+                    continue;
+                }
                 switch (scenario) {
                     case SPAWN_1M, IDLE_BYTES -> {
                         if (scenario == Scenario.IDLE_BYTES && scenarios.contains(Scenario.SPAWN_1M)) {
@@ -120,9 +126,31 @@ public final class BenchChild {
                                 runtime, s.selectiveJunk(), Stats.median(empty), Stats.median(loaded)));
                         out.accept(result(scenario, runtime, Stats.median(loaded) / Stats.median(empty)));
                     }
+                    case REGISTRY_LOOKUP -> {
+                        double[] rates = rt.registryLookup(s.registryKeys(), s.registryReaders(),
+                                s.registryWarmMillis(), s.registryMillis(), s.registryRuns());
+                        notes.accept(note(scenario.id, runtime, scenario.unit, rates));
+                        out.accept(result(scenario, runtime, Stats.median(rates)));
+                    }
+                    case TASK_ASYNC_AWAIT -> {
+                        double[] ms = rt.taskAsyncAwait(s.taskWarm(), s.tasks(), s.taskBatch(), s.taskRuns());
+                        notes.accept(note(scenario.id, runtime, "ms", ms));
+                        out.accept(result(scenario, runtime, Stats.median(ms)));
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Why {@code runtime} has nothing comparable for {@code scenario}, or empty if it runs it. The
+     * driver prints the reason ({@link NotApplicable}) in place of a number and starts no process for it.
+     */
+    static Optional<String> notApplicable(String runtime, Scenario scenario) {
+        return switch (runtime) {
+            case "pekko", "pekko_tuned" -> PekkoRuntime.notApplicable(scenario);
+            default -> Optional.empty();
+        };
     }
 
     private static Result result(Scenario scenario, String runtime, double value) {

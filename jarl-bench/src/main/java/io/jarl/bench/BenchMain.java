@@ -31,9 +31,12 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Scenarios: spawn_1m idle_bytes pingpong ring call_fanin genserver_call skynet selective_receive
- * (default: all).
+ * registry_lookup task_async_await (default: all).
  * Prints the machine, one {@code scenario=... runtime=... value=... unit=...} line per scenario and
  * runtime (with {@code #} lines giving the individual runs), then a table of Jarl against each peer.
+ * A runtime with nothing comparable for a scenario (Pekko has no synchronous registry for
+ * {@code registry_lookup}) gets a {@code # scenario=... runtime=... not applicable: <why>} line
+ * instead ({@link NotApplicable}), and {@code n/a} in the table.
  *
  * <p>Every scenario of every runtime runs in a fresh child process, killed if it takes more than
  * 60 s ({@code --quick}) or 3 minutes. {@code jarl}, {@code pekko} and {@code pekko_tuned} run in a
@@ -54,15 +57,35 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(usage());
+            System.exit(0);
+        }
         try {
             run(Arrays.asList(args), System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println("usage: BenchMain [--quick] [--runtime " + String.join(",", RUNTIMES)
-                    + "] [--jvm-opts \"-Xms8g -Xmx8g\"] [scenario...]\n  scenarios: " + String.join(" ", Scenario.ids()));
+            System.err.print(usage());
             System.exit(2);
         }
         System.exit(0);
+    }
+
+    /** The usage text: options, then each scenario with its unit and what it measures. */
+    static String usage() {
+        StringBuilder u = new StringBuilder();
+        u.append("usage: bin/jarl bench [--quick] [--runtime ").append(String.join(",", RUNTIMES))
+                .append("] [--jvm-opts \"-Xms8g -Xmx8g\"] [scenario...]\n\n")
+                .append("Runs each scenario on each runtime in a fresh JVM or erl and prints one line per scenario and\n")
+                .append("runtime, then a table of Jarl against each peer (medians of the timed runs, after a warm-up).\n")
+                .append("  --quick      small sizes (what CI runs); 1 GiB child heaps\n")
+                .append("  --runtime    a comma-separated subset of the runtimes (default: all; beam needs erl)\n")
+                .append("  --jvm-opts   the child JVMs' options (default: -Xms8g -Xmx8g, or -Xms1g -Xmx1g with --quick)\n\n")
+                .append("Scenarios (default: all; sizes are the full ones):\n");
+        for (Scenario s : Scenario.values()) {
+            u.append(String.format(Locale.ROOT, "  %-18s %-9s %s%n", s.id, s.unit, s.description));
+        }
+        return u.toString();
     }
 
     /** Parsed command line. */
@@ -125,22 +148,37 @@ public final class BenchMain {
         printMachine(out, o, erl, String.join(" ", jvmOpts) + " " + ALLOW_UNSAFE);
 
         List<Result> results = new ArrayList<>();
+        List<NotApplicable> notApplicable = new ArrayList<>();
         for (String runtime : o.runtimes()) {
             long t0 = System.nanoTime();
+            List<Scenario> scenarios = new ArrayList<>();
+            for (Scenario s : o.scenarios()) {
+                Optional<String> why = BenchChild.notApplicable(runtime, s);
+                if (why.isPresent()) {
+                    NotApplicable na = new NotApplicable(s.id, runtime, why.get());
+                    out.println(na.line());
+                    notApplicable.add(na);
+                } else {
+                    scenarios.add(s);
+                }
+            }
             try {
+                if (scenarios.isEmpty()) {
+                    continue;
+                }
                 if (runtime.equals("beam")) {
                     if (erl.isEmpty()) {
                         out.println(BEAM_SKIPPED);
                         continue;
                     }
-                    runBeam(erl.get(), sizes, o.scenarios(), out, results);
+                    runBeam(erl.get(), sizes, scenarios, out, results);
                 } else if (o.inProcess()) {
-                    BenchChild.run(runtime, sizes, o.scenarios(), r -> {
+                    BenchChild.run(runtime, sizes, scenarios, r -> {
                         out.println(r.line());
                         results.add(r);
                     }, out::println);
                 } else {
-                    for (List<Scenario> group : groups(o.scenarios())) {
+                    for (List<Scenario> group : groups(scenarios)) {
                         runChildJvm(runtime, jvmOpts, sizes, group, out, results);
                     }
                 }
@@ -151,7 +189,7 @@ public final class BenchMain {
                     (System.nanoTime() - t0) / 1e9, loadAverage());
             out.flush();
         }
-        printTable(out, o, results);
+        printTable(out, o, results, notApplicable);
         out.flush();
         return results;
     }
@@ -410,9 +448,10 @@ public final class BenchMain {
 
     // ---------------------------------------------------------------- summary
 
-    private static void printTable(PrintStream out, Options o, List<Result> results) {
+    private static void printTable(PrintStream out, Options o, List<Result> results, List<NotApplicable> notApplicable) {
         List<String> runtimes = o.runtimes().stream()
-                .filter(r -> results.stream().anyMatch(x -> x.runtime().equals(r))).toList();
+                .filter(r -> results.stream().anyMatch(x -> x.runtime().equals(r))
+                        || notApplicable.stream().anyMatch(x -> x.runtime().equals(r))).toList();
         if (runtimes.isEmpty()) {
             return;
         }
@@ -425,13 +464,21 @@ public final class BenchMain {
         for (Result r : results) {
             byScenario.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>()).put(r.runtime(), r);
         }
+        // Per output line, the runtimes that have nothing comparable for its scenario.
+        Map<String, List<String>> na = new LinkedHashMap<>();
+        for (NotApplicable x : notApplicable) {
+            for (String name : Scenario.of(x.scenario()).lineNames()) {
+                na.computeIfAbsent(name, k -> new ArrayList<>()).add(x.runtime());
+            }
+        }
         List<String> peers = runtimes.contains("jarl")
                 ? runtimes.stream().filter(r -> !r.equals("jarl")).toList() : List.of();
 
         out.println();
         out.println("Summary (medians). Columns 'jarl/<peer>': Jarl against that peer, >= 1 means Jarl is better"
-                + " (peer/jarl for ms, ns, bytes and ratio; jarl/peer for calls/s).");
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-18s %-8s", "scenario", "unit"));
+                + " (peer/jarl for ms, ns, bytes and ratio; jarl/peer for calls/s and lookups/s);"
+                + " n/a: the runtime has nothing comparable.");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s", "scenario", "unit"));
         for (String r : runtimes) {
             head.append(String.format(Locale.ROOT, " %13s", r));
         }
@@ -441,21 +488,23 @@ public final class BenchMain {
         out.println(head);
         for (var e : byScenario.entrySet()) {
             Map<String, Result> row = e.getValue();
-            if (row.isEmpty()) {
+            List<String> rowNa = na.getOrDefault(e.getKey(), List.of());
+            if (row.isEmpty() && rowNa.isEmpty()) {
                 continue;
             }
-            String unit = row.values().iterator().next().unit();
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-8s", e.getKey(), unit));
+            String unit = row.isEmpty() ? Scenario.of(e.getKey()).unit : row.values().iterator().next().unit();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s", e.getKey(), unit));
             for (String r : runtimes) {
                 Result x = row.get(r);
-                line.append(String.format(Locale.ROOT, " %13s", x == null ? "-" : Result.format(x.value(), unit)));
+                String cell = x != null ? Result.format(x.value(), unit) : rowNa.contains(r) ? "n/a" : "-";
+                line.append(String.format(Locale.ROOT, " %13s", cell));
             }
             Result jarl = row.get("jarl");
             for (String p : peers) {
                 Result peer = row.get(p);
-                String cell = "-";
+                String cell = rowNa.contains(p) || rowNa.contains("jarl") ? "n/a" : "-";
                 if (jarl != null && peer != null && jarl.value() > 0 && peer.value() > 0) {
-                    double ratio = unit.equals("calls/s") ? jarl.value() / peer.value() : peer.value() / jarl.value();
+                    double ratio = Result.isRate(unit) ? jarl.value() / peer.value() : peer.value() / jarl.value();
                     cell = String.format(Locale.ROOT, "%.2f", ratio);
                 }
                 line.append(String.format(Locale.ROOT, " %17s", cell));

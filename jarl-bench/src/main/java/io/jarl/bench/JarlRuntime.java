@@ -7,20 +7,30 @@ import static io.jarl.Jarl.send;
 import static io.jarl.Jarl.skip;
 import static io.jarl.Jarl.spawn;
 
+import io.jarl.Down;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.Spawned;
+import io.jarl.registry.RegisterResult;
+import io.jarl.registry.Registry;
+import io.jarl.registry.RegistryOptions;
 import io.jarl.server.CallResult;
 import io.jarl.server.From;
 import io.jarl.server.GenServer;
 import io.jarl.server.Init;
+import io.jarl.supervisor.Supervisor;
+import io.jarl.task.Task;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
  * The scenarios written as a Jarl user would write them: processes that loop over {@code receive},
- * records as messages, and request-reply with a fresh reference and the ref-since receive. Timing is
- * done inside a driver process started with {@link Jarl#run}.
+ * records as messages, and request-reply with a fresh reference and the ref-since receive;
+ * {@code genserver_call}, {@code registry_lookup} and {@code task_async_await} through Jarl's own
+ * {@link GenServer}, {@link Registry} and {@link Task}. Timing is done inside a driver process started
+ * with {@link Jarl#run}.
  */
 final class JarlRuntime implements JvmRuntime {
 
@@ -356,5 +366,166 @@ final class JarlRuntime implements JvmRuntime {
         long t0 = System.nanoTime();
         call(server, "req");
         return System.nanoTime() - t0;
+    }
+
+    // ---------------------------------------------------------------- registry_lookup
+
+    /** The registry of registry_lookup; stopped at the end of the scenario. */
+    static final String REGISTRY = "jarl-bench-registry";
+
+    /** Lookups between two looks at the clock (the BEAM side does the same). */
+    static final int LOOKUP_BATCH = 256;
+
+    /**
+     * A unique {@link Registry} with one partition (Elixir's default), {@code keys} processes that each
+     * register one key (the key as its value) and wait, and {@code readers} processes that read it
+     * with {@link Registry#lookup} from the table, as Elixir's {@code Registry.lookup/2} reads ETS.
+     *
+     * <p>A Jarl process is not preempted: on a machine with fewer cores than readers, the first
+     * readers to run loop until the deadline and the others start after it. The rate is the same
+     * (every core reads all the time), but not every reader gets a share of it, as on the BEAM.
+     */
+    @Override
+    public double[] registryLookup(int keys, int readers, int warmMillis, int millis, int runs) {
+        return Jarl.run(() -> {
+            Pid registry = Registry.startLink(RegistryOptions.unique(REGISTRY)).orElseThrow();
+            Registry<Integer, Integer> names = Registry.named(REGISTRY);
+            Pid me = self();
+            Integer[] boxed = new Integer[keys]; // the readers' keys, boxed once: lookups, not allocation, are timed
+            Spawned[] owners = new Spawned[keys];
+            for (int k = 0; k < keys; k++) {
+                Integer key = k;
+                boxed[k] = key;
+                owners[k] = Jarl.spawnMonitor(() -> {
+                    if (!(names.register(key, key) instanceof RegisterResult.Ok)) {
+                        throw new IllegalStateException("key " + key + " is taken in " + names);
+                    }
+                    send(me, READY);
+                    receive(Stop.class);
+                });
+            }
+            try {
+                for (int k = 0; k < keys; k++) {
+                    receive(Ready.class, CALL_TIMEOUT).orElseThrow(() -> new IllegalStateException(
+                            "an owner did not register in " + CALL_TIMEOUT));
+                }
+                lookupRun(names, boxed, readers, warmMillis);
+                double[] out = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    out[r] = lookupRun(names, boxed, readers, millis);
+                }
+                return out;
+            } finally {
+                for (Spawned owner : owners) {
+                    send(owner.pid(), STOP);
+                }
+                for (Spawned owner : owners) {
+                    awaitDown(owner);
+                }
+                Supervisor.stop(registry);
+            }
+        });
+    }
+
+    /** One timed run: the lookups per second of all readers; returns once the readers have ended. */
+    private static double lookupRun(Registry<Integer, Integer> names, Integer[] keys, int readers, int millis) {
+        Pid me = self();
+        Spawned[] rs = new Spawned[readers];
+        for (int r = 0; r < readers; r++) {
+            long seed = r + 1;
+            rs[r] = Jarl.spawnMonitor(() -> {
+                long deadline = receive(Go.class).deadlineNanos();
+                send(me, new Count(lookups(names, keys, seed, deadline)));
+            });
+        }
+        long t0 = System.nanoTime();
+        Go go = new Go(t0 + millis * 1_000_000L);
+        for (Spawned r : rs) {
+            send(r.pid(), go);
+        }
+        long total = 0;
+        for (int i = 0; i < readers; i++) {
+            total += receive(Count.class).calls();
+        }
+        double rate = total * 1e9 / (System.nanoTime() - t0);
+        for (Spawned r : rs) {
+            awaitDown(r);
+        }
+        return rate;
+    }
+
+    /** A reader: looks up keys in the generator's order until {@code deadline}; returns how many. */
+    private static long lookups(Registry<Integer, Integer> names, Integer[] keys, long seed, long deadline) {
+        long x = seed;
+        long n = 0;
+        while (System.nanoTime() - deadline < 0) {
+            for (int i = 0; i < LOOKUP_BATCH; i++) {
+                x = x * 48271 % 2147483647;
+                int k = (int) (x % keys.length);
+                List<Registry.Entry<Integer>> found = names.lookup(keys[k]);
+                if (found.size() != 1 || found.getFirst().value() != k) {
+                    throw new IllegalStateException("lookup(" + k + ") = " + found);
+                }
+            }
+            n += LOOKUP_BATCH;
+        }
+        return n;
+    }
+
+    private static void awaitDown(Spawned process) {
+        Ref ref = process.monitor();
+        receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : skip(), CALL_TIMEOUT)
+                .orElseThrow(() -> new IllegalStateException(process.pid() + " did not end in " + CALL_TIMEOUT));
+    }
+
+    // ---------------------------------------------------------------- task_async_await
+
+    /** {@link Task#async} and {@link Task#await} (5 s timeout), {@code batch} tasks at a time. */
+    @Override
+    public double[] taskAsyncAwait(int warmTasks, int tasks, int batch, int runs) {
+        return Jarl.run(() -> {
+            taskRun(warmTasks, batch);
+            double[] out = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                out[r] = taskRun(tasks, batch);
+            }
+            return out;
+        });
+    }
+
+    private static double taskRun(int n, int batch) {
+        int before = Jarl.processCount();
+        @SuppressWarnings("unchecked")
+        Task<Long>[] started = new Task[batch];
+        long sum = 0;
+        long t0 = System.nanoTime();
+        for (int first = 0; first < n; first += batch) {
+            int size = Math.min(batch, n - first);
+            for (int i = 0; i < size; i++) {
+                long index = first + i;
+                started[i] = Task.async(() -> 2 * index);
+            }
+            for (int i = 0; i < size; i++) {
+                sum += Task.await(started[i]);
+            }
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (sum != (long) n * (n - 1)) {
+            throw new IllegalStateException("task_async_await(" + n + ") summed to " + sum);
+        }
+        // A task has replied but may not have ended yet: wait (untimed) until all have.
+        awaitProcessCount(before);
+        return ms;
+    }
+
+    /** Waits until no more than {@code count} processes are alive, polling; fails after a minute. */
+    private static void awaitProcessCount(int count) {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (Jarl.processCount() > count) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(Jarl.processCount() + " processes still alive, expected " + count);
+            }
+            Jarl.sleep(Duration.ofMillis(1));
+        }
     }
 }

@@ -38,6 +38,26 @@ interface JvmRuntime extends AutoCloseable {
      */
     long[][] selectiveReceive(int junk, int warmRounds, int rounds) throws Exception;
 
+    /**
+     * Lookups per second, per run, of {@code readers} processes that each look up existing keys of one
+     * registry of {@code keys} keys (unique, each registered by a process of its own, with its key as
+     * its value) for {@code millis} ms: key {@code x mod keys} for the successive values {@code x} of
+     * the Park-Miller generator ({@code x = x * 48271 mod (2^31 - 1)}, seeded with the reader's number,
+     * 1 to {@code readers}), checking every answer. One untimed run of {@code warmMillis} first.
+     *
+     * @throws UnsupportedOperationException if the runtime has nothing comparable
+     *         ({@link BenchChild#notApplicable(String, Scenario)})
+     */
+    double[] registryLookup(int keys, int readers, int warmMillis, int millis, int runs) throws Exception;
+
+    /**
+     * Milliseconds, per run, to start {@code tasks} tasks and await their results, {@code batch} at a
+     * time: start {@code batch} tasks (Elixir's {@code Task.async}), then await them in the order
+     * started. Task {@code i} (0-based, over the whole run) returns {@code 2 * i}; the sum is checked.
+     * One untimed run of {@code warmTasks} first.
+     */
+    double[] taskAsyncAwait(int warmTasks, int tasks, int batch, int runs) throws Exception;
+
     /** Releases what the runtime holds between scenarios (nothing, for the runtimes here). */
     @Override
     default void close() {}

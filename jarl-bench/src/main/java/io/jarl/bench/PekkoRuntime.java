@@ -3,6 +3,7 @@ package io.jarl.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,6 +23,10 @@ import org.apache.pekko.japi.function.Function;
  * (the request carries {@code replyTo}), {@link AskPattern} from outside the actor system, and a
  * {@link StashBuffer} where Jarl would leave messages in the mailbox. Each scenario runs in its own
  * {@link ActorSystem}, whose guardian is the scenario's driver and does the timing.
+ *
+ * <p>{@code registry_lookup} is not applicable: Pekko has no registry that a process reads
+ * synchronously (see {@link #REGISTRY_NOT_APPLICABLE}). {@code task_async_await} spawns one child actor
+ * per task (see {@link TaskOwner}).
  */
 final class PekkoRuntime implements JvmRuntime {
 
@@ -636,6 +641,136 @@ final class PekkoRuntime implements JvmRuntime {
             long[][] out = new long[rounds][];
             for (int i = 0; i < rounds; i++) {
                 out[i] = PekkoRuntime.<CallerMsg, long[]>ask(system, r -> new Round(junk, r));
+            }
+            return out;
+        } finally {
+            stop(system);
+        }
+    }
+
+    // ---------------------------------------------------------------- registry_lookup
+
+    /**
+     * Why {@code registry_lookup} has no Pekko line. The scenario measures Elixir's {@code Registry}:
+     * a lookup is a read of a shared table (ETS) in the reader's own process, returning at once. Pekko
+     * typed's registry of actors, the {@code Receptionist}, is asynchronous: a {@code Find} is a
+     * message to the receptionist actor, answered later with a {@code Listing} message (and in a
+     * cluster it is eventually consistent), so a lookup is a request-reply, which {@code call_fanin}
+     * and {@code genserver_call} already measure. Nothing else in Pekko reads a registry of actors in
+     * the caller ({@code ActorContext.getChild} sees the caller's own children only); a Java map of
+     * actor references would measure that map, not Pekko.
+     */
+    static final String REGISTRY_NOT_APPLICABLE = "Pekko's Receptionist is asynchronous (a Find is a message to the"
+            + " receptionist actor, answered by a Listing message), and Pekko has no registry read in the caller as"
+            + " Elixir's Registry reads ETS";
+
+    /** Why this runtime has nothing comparable for {@code scenario}, or empty if it runs it. */
+    static Optional<String> notApplicable(Scenario scenario) {
+        return scenario == Scenario.REGISTRY_LOOKUP ? Optional.of(REGISTRY_NOT_APPLICABLE) : Optional.empty();
+    }
+
+    @Override
+    public double[] registryLookup(int keys, int readers, int warmMillis, int millis, int runs) {
+        throw new UnsupportedOperationException("registry_lookup on Pekko: " + REGISTRY_NOT_APPLICABLE);
+    }
+
+    // ---------------------------------------------------------------- task_async_await
+
+    sealed interface TasksMsg {}
+    record RunTasks(int n, int batch, ActorRef<Double> replyTo) implements TasksMsg {}
+    record TaskReply(ActorRef<Void> task, long value) implements TasksMsg {}
+
+    /** A task: replies to its owner with its result, then stops. It takes no messages. */
+    static Behavior<Void> task(ActorRef<TaskReply> owner, long index) {
+        return Behaviors.setup(ctx -> {
+            owner.tell(new TaskReply(ctx.getSelf(), 2 * index));
+            return Behaviors.stopped();
+        });
+    }
+
+    /**
+     * The owner of {@code task_async_await}'s tasks: Pekko's closest honest equivalent of
+     * {@code Task.async}/{@code await} is a child actor per task, spawned and {@linkplain
+     * ActorContext#watch watched} by the owner, that sends its result to the owner and stops.
+     *
+     * <p>Why this and not a {@code Future}: a {@code Future} (or {@code CompletableFuture.supplyAsync})
+     * runs a function on a pool thread; it is not an actor, has no mailbox, and its failure affects
+     * nobody. Elixir's task is a process linked to and monitored by its owner, and a child actor is
+     * Pekko's process with the same ties: a child stops when its parent stops (the link from owner to
+     * task), and a watched child that fails sends its parent {@code ChildFailed}, which, unhandled,
+     * fails the parent with a {@code DeathPactException} (the link from task to owner, and the
+     * monitor). Taking the reply, the owner {@linkplain ActorContext#unwatch unwatches} the child,
+     * so no {@code Terminated} comes after it (Elixir: {@code Process.demonitor(ref, [:flush])}).
+     *
+     * <p>Where it differs: the owner takes the replies in the order they come, not task by task (an
+     * actor has no selective receive; Elixir's {@code Enum.map(tasks, &Task.await/1)} does the same
+     * work either way), and there is no await timeout (Elixir's {@code await} has a 5 s one, a timer
+     * only while it waits). {@link ActorContext#ask} per task would add a temporary actor and a
+     * scheduled timeout per task for no extra likeness, since the child already replies to its owner.
+     */
+    static final class TaskOwner extends AbstractBehavior<TasksMsg> {
+        private final ActorRef<TaskReply> me;
+        private int n, batch, next, awaiting;
+        private long sum, t0;
+        private ActorRef<Double> replyTo;
+
+        TaskOwner(ActorContext<TasksMsg> context) {
+            super(context);
+            me = context.getSelf().narrow();
+        }
+
+        @Override
+        public Receive<TasksMsg> createReceive() {
+            return newReceiveBuilder()
+                    .onMessage(RunTasks.class, run -> {
+                        n = run.n();
+                        batch = run.batch();
+                        replyTo = run.replyTo();
+                        next = 0;
+                        sum = 0;
+                        t0 = System.nanoTime();
+                        startBatch();
+                        return this;
+                    })
+                    .onMessage(TaskReply.class, reply -> {
+                        getContext().unwatch(reply.task());
+                        sum += reply.value();
+                        if (--awaiting > 0) {
+                            return this;
+                        }
+                        if (next < n) {
+                            startBatch();
+                            return this;
+                        }
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        if (sum != (long) n * (n - 1)) {
+                            throw new IllegalStateException("task_async_await(" + n + ") summed to " + sum);
+                        }
+                        replyTo.tell(ms);
+                        return this;
+                    })
+                    .build();
+        }
+
+        private void startBatch() {
+            int size = Math.min(batch, n - next);
+            for (int i = 0; i < size; i++) {
+                ActorRef<Void> t = getContext().spawnAnonymous(task(me, next + i));
+                getContext().watch(t);
+            }
+            next += size;
+            awaiting = size;
+        }
+    }
+
+    @Override
+    public double[] taskAsyncAwait(int warmTasks, int tasks, int batch, int runs) throws Exception {
+        ActorSystem<TasksMsg> system = system("tasks", Behaviors.setup(TaskOwner::new));
+        try {
+            PekkoRuntime.<TasksMsg, Double>ask(system, r -> new RunTasks(warmTasks, batch, r));
+            double[] out = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                out[i] = PekkoRuntime.<TasksMsg, Double>ask(system, r -> new RunTasks(tasks, batch, r));
             }
             return out;
         } finally {

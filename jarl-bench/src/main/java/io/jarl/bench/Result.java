@@ -15,12 +15,13 @@ public record Result(String scenario, String runtime, double value, String unit)
     }
 
     static String format(double value, String unit) {
-        String pattern = switch (unit) {
-            case "bytes", "calls/s" -> "%.0f";
-            case "ratio" -> "%.3f";
-            default -> "%.1f";
-        };
+        String pattern = unit.equals("bytes") || isRate(unit) ? "%.0f" : unit.equals("ratio") ? "%.3f" : "%.1f";
         return String.format(Locale.ROOT, pattern, value);
+    }
+
+    /** Whether {@code unit} is a rate ({@code calls/s}, {@code lookups/s}): printed whole, larger is better. */
+    static boolean isRate(String unit) {
+        return unit.endsWith("/s");
     }
 
     /** Parses an output line of any runtime, or empty if {@code line} is not one. */

@@ -9,16 +9,22 @@ import java.util.List;
  * {@code spawn_1m} and {@code idle_bytes} are one measurement (the same million idle processes);
  * {@code call_fanin} prints {@code call_fanin_16} and {@code call_fanin_100}; {@code genserver_call}
  * prints {@code genserver_call_1}, {@code genserver_call_16} and {@code genserver_call_100}.
+ *
+ * <p>A runtime may have nothing comparable for a scenario ({@code registry_lookup} on Pekko): it then
+ * prints a {@link NotApplicable} line saying why, and the table shows {@code n/a}.
  */
 public enum Scenario {
-    SPAWN_1M("spawn_1m", "ms"),
-    IDLE_BYTES("idle_bytes", "bytes"),
-    PINGPONG("pingpong", "ns"),
-    RING("ring", "ns"),
-    CALL_FANIN("call_fanin", "calls/s"),
-    GENSERVER_CALL("genserver_call", "calls/s"),
-    SKYNET("skynet", "ms"),
-    SELECTIVE_RECEIVE("selective_receive", "ratio");
+    SPAWN_1M("spawn_1m", "ms", "spawn 1,000,000 processes and see each reach receive"),
+    IDLE_BYTES("idle_bytes", "bytes", "heap per idle process (the same run as spawn_1m)"),
+    PINGPONG("pingpong", "ns", "one round trip between two processes"),
+    RING("ring", "ns", "one hop of a token around a ring of 10,000 processes"),
+    CALL_FANIN("call_fanin", "calls/s", "16 and 100 clients calling one hand-written echo server"),
+    GENSERVER_CALL("genserver_call", "calls/s", "1, 16 and 100 clients calling one GenServer (pekko: ask)"),
+    SKYNET("skynet", "ms", "a tree of 1,111,111 processes summing 1,000,000 leaves"),
+    SELECTIVE_RECEIVE("selective_receive", "ratio", "a call with 100,000 messages queued, against one with none"),
+    REGISTRY_LOOKUP("registry_lookup", "lookups/s",
+            "16 processes reading a registry of 10,000 keys (beam: ets; pekko: not applicable)"),
+    TASK_ASYNC_AWAIT("task_async_await", "ms", "1,000,000 tasks started and awaited, 1,000 at a time");
 
     /** The client counts of {@link #CALL_FANIN}. */
     public static final int[] FANIN_CLIENTS = {16, 100};
@@ -28,10 +34,13 @@ public enum Scenario {
 
     public final String id;
     public final String unit;
+    /** One line for the usage text, at full size. */
+    public final String description;
 
-    Scenario(String id, String unit) {
+    Scenario(String id, String unit, String description) {
         this.id = id;
         this.unit = unit;
+        this.description = description;
     }
 
     /** The names of the output lines this scenario prints. */
@@ -55,9 +64,9 @@ public enum Scenario {
         };
     }
 
-    /** Whether a smaller value is better (time, bytes, ratio); for calls/s larger is better. */
+    /** Whether a smaller value is better (time, bytes, ratio); for rates (calls/s, lookups/s) larger is better. */
     public boolean lowerIsBetter() {
-        return !unit.equals("calls/s");
+        return !Result.isRate(unit);
     }
 
     public static Scenario of(String id) {

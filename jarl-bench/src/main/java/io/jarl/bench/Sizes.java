@@ -18,9 +18,14 @@ public record Sizes(
         int faninWarmMillis, int faninMillis, int faninRuns,
         int genserverWarmMillis, int genserverMillis, int genserverRuns,
         int skynetWarm, int skynet, int skynetRuns,
-        int selectiveJunk, int selectiveWarmRounds, int selectiveRounds) {
+        int selectiveJunk, int selectiveWarmRounds, int selectiveRounds,
+        int registryKeys, int registryReaders, int registryWarmMillis, int registryMillis, int registryRuns,
+        int taskWarm, int tasks, int taskBatch, int taskRuns) {
 
-    /** Full size: a million processes; ring of 10,000 with 100 rounds; 100,000 queued messages. */
+    /**
+     * Full size: a million processes; ring of 10,000 with 100 rounds; 100,000 queued messages; 16
+     * readers of a registry of 10,000 keys; a million tasks in batches of 1,000.
+     */
     public static Sizes fullSize() {
         return new Sizes(false,
                 100_000, 1_000_000, 3,
@@ -29,7 +34,9 @@ public record Sizes(
                 500, 2_000, 3,
                 500, 2_000, 3,
                 100_000, 1_000_000, 3,
-                100_000, 3, 21);
+                100_000, 3, 21,
+                10_000, 16, 500, 2_000, 3,
+                100_000, 1_000_000, 1_000, 3);
     }
 
     /** Small sizes, so that a run of all four runtimes takes well under a minute. */
@@ -41,7 +48,9 @@ public record Sizes(
                 100, 250, 1,
                 100, 250, 1,
                 1_000, 10_000, 3,
-                10_000, 2, 9);
+                10_000, 2, 9,
+                10_000, 16, 100, 250, 1,
+                2_000, 20_000, 1_000, 3);
     }
 
     public static Sizes of(boolean quick) {
