@@ -524,7 +524,8 @@ public final class Jarl {
         LocalProcess me = current();
         boolean active = me.demonitor(Objects.requireNonNull(ref, "ref"));
         if (flush && !active) { // an active monitor has no Down queued: no need to scan the mailbox
-            me.removeAll(m -> m instanceof Down d && d.ref().equals(ref) ? m : null);
+            // A monitor has at most one Down (OTP's flush removes one message too): stop at it.
+            me.removeFirst(m -> m instanceof Down d && d.ref().equals(ref) ? m : null);
         }
         return active;
     }

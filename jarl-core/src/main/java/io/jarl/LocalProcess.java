@@ -450,6 +450,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** Removes every queued message the matcher accepts (owner only). */
     void removeAll(Matcher<?> matcher) {
+        forgetMark();
         Node prev = head;
         for (Node cur = prev.next; cur != null; cur = prev.next) {
             Object msg = cur.msg;
@@ -460,6 +461,36 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 prev = cur;
             }
         }
+    }
+
+    /**
+     * Removes the oldest queued message the matcher accepts, if any (owner only), and stops there:
+     * for a message there can be at most one of, such as a monitor's Down, a flush need not scan
+     * the rest of the mailbox.
+     */
+    boolean removeFirst(Matcher<?> matcher) {
+        forgetMark();
+        Node prev = head;
+        for (Node cur = prev.next; cur != null; cur = prev.next) {
+            Object msg = cur.msg;
+            if (msg != REMOVED && matcher.match(msg) != null) {
+                take(prev, cur);
+                return true;
+            }
+            if (msg != REMOVED || !unlink(prev, cur)) {
+                prev = cur;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Forgets the receive mark: removing messages may unlink the marked node, and a receive since
+     * a detached node would miss what arrives later (a receive forgets the mark for the same reason).
+     */
+    private void forgetMark() {
+        markRef = null;
+        markNode = null;
     }
 
     /** Nodes in the mailbox, taken ones not yet unlinked included (for tests). */

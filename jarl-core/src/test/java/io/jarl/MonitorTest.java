@@ -152,6 +152,23 @@ class MonitorTest {
         }
     }
 
+    /**
+     * A flush that removes the message at the end of the mailbox must not break a later receive
+     * since a reference made before it (the mark would point at a node no longer in the mailbox).
+     */
+    @Test
+    void aFlushAfterMakeRefDoesNotHideLaterMessages() {
+        try (var me = attach()) {
+            Pid p = spawn(ProcessTesting::blockForever);
+            Ref ref = monitor(p);
+            exit(p, ExitReason.kill()); // its Down is now the last message
+            Ref tag = makeRef();        // marks the mailbox at that Down
+            assertThat(demonitor(ref, true)).isFalse(); // removes the marked Down
+            send(me.pid(), tag);
+            assertThat(receive(tag, m -> m == tag ? m : null, Duration.ofSeconds(5))).contains(tag);
+        }
+    }
+
     @Test
     void demonitorStopsTheDown() {
         try (var me = attach()) {
