@@ -155,10 +155,20 @@ final class Supervised {
 
     /** Erlang-like name of a function object: {@code pkg.Class$lambda/arity}. */
     static String describe(Object fn, int arity) {
-        String name = fn.getClass().getName();
-        int lambda = name.indexOf("$$Lambda");
-        return (lambda > 0 ? name.substring(0, lambda) + "$lambda" : name) + "/" + arity;
+        String[] names = NAMES.get(fn.getClass());
+        return arity < names.length ? names[arity] : names[0].substring(0, names[0].length() - 1) + arity;
     }
+
+    /** A function's class described once (a task per call would otherwise build the string each time). */
+    private static final ClassValue<String[]> NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            String name = type.getName();
+            int lambda = name.indexOf("$$Lambda");
+            String base = lambda > 0 ? name.substring(0, lambda) + "$lambda" : name;
+            return new String[] {base + "/0", base + "/1"};
+        }
+    };
 
     /** The calling process, or a clear failure naming {@code what} and the way out. */
     static Pid requireProcess(String what) {
