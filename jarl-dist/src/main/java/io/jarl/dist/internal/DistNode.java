@@ -550,7 +550,8 @@ public final class DistNode implements Distribution, AutoCloseable {
     private record Go() {}
 
     /** Runs an exported function for erpc: {@code {Res, return, V}} or {@code {Res, error, R, Stack}}. */
-    private Object apply(Object m, Object f, Object fargs, ErlRef res, boolean call) {
+    private Object apply(Object m, Object f, Object fargs, ErlRef resRef, boolean call) {
+        Object res = resRef != null ? resRef : Atom.UNDEFINED; // rex and casts have no Res: any term will do
         if (!(m instanceof Atom module) || !(f instanceof Atom function) || !(fargs instanceof ErlList list)
                 || !list.isProper()) {
             return Tuple.of(res, Atom.of("error"), Tuple.of(Atom.of("erpc"), Atom.of("badarg")));
