@@ -1,7 +1,5 @@
 package io.jarl.dist;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Array;
@@ -43,32 +41,31 @@ final class JInterface {
 
     private final ClassLoader loader;
     private final Path jar;
-    private final Class<?> object, pid, ref, list;
+    private final Class<?> object, pid, list;
 
     private JInterface(ClassLoader loader, Path jar) {
         this.loader = loader;
         this.jar = jar;
         this.object = type("OtpErlangObject");
         this.pid = type("OtpErlangPid");
-        this.ref = type("OtpErlangRef");
         this.list = type("OtpErlangList");
     }
 
     /**
-     * Loads JInterface from the Erlang installation, in a class loader of its own (so its static
-     * settings, such as the EPMD port, belong to the caller), or skips the calling test with
-     * {@link #MISSING}.
+     * Loads JInterface from the Erlang installation, in a class loader of its own (so that its
+     * static settings, such as the EPMD port, belong to the caller); empty if it is not installed
+     * (tests then skip with {@link #MISSING}).
      */
-    static JInterface load() {
-        Optional<Path> jar = find();
-        assumeTrue(jar.isPresent(), MISSING);
-        try {
-            URLClassLoader loader = new URLClassLoader("jinterface", new URL[] {jar.get().toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
-            return new JInterface(loader, jar.get());
-        } catch (MalformedURLException e) {
-            throw new AssertionError(e);
-        }
+    static Optional<JInterface> loadIfInstalled() {
+        return find().map(jar -> {
+            try {
+                URLClassLoader loader = new URLClassLoader("jinterface", new URL[] {jar.toUri().toURL()},
+                        ClassLoader.getPlatformClassLoader());
+                return new JInterface(loader, jar);
+            } catch (MalformedURLException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     /** Where {@code OtpErlang.jar} is: the {@code jinterface.jar} property, or under erl's root. */
@@ -139,11 +136,6 @@ final class JInterface {
             }
         }
         return false;
-    }
-
-    /** The jar in use. */
-    Path jar() {
-        return jar;
     }
 
     // ------------------------------------------------------------------ reflection
@@ -422,10 +414,5 @@ final class JInterface {
         public void close() {
             invoke(connection, "close", new Class<?>[0]);
         }
-    }
-
-    /** Whether {@code term} is a JInterface reference. */
-    boolean isRef(Object term) {
-        return ref.isInstance(term);
     }
 }

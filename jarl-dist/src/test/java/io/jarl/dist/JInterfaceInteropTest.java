@@ -2,13 +2,16 @@ package io.jarl.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jarl.Down;
 import io.jarl.Exit;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.ProcessScope;
+import io.jarl.Ref;
 import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.dist.term.Atom;
@@ -30,6 +33,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,6 +56,7 @@ class JInterfaceInteropTest {
     static JInterface.OtpNode otp;
     static String otpName;
     static Pid echo;
+    static int epmdPort;
 
     /** Replies to every call with its request; {@code {Pid, Term}} is answered with {@code {echo, Term}}. */
     static final class Echo implements GenServer<Integer, Object, Object> {
@@ -76,9 +81,11 @@ class JInterfaceInteropTest {
 
     @BeforeAll
     static void startNodes() throws IOException {
-        jinterface = JInterface.load();
+        jinterface = JInterface.loadIfInstalled().orElse(null);
+        if (jinterface == null) {
+            return; // every test is skipped, saying why
+        }
         try {
-            int epmdPort;
             try (ServerSocket s = new ServerSocket(0)) {
                 epmdPort = s.getLocalPort();
             }
@@ -107,6 +114,11 @@ class JInterfaceInteropTest {
         if (node != null) {
             node.close();
         }
+    }
+
+    @BeforeEach
+    void needsJInterface() {
+        assumeTrue(jinterface != null, JInterface.MISSING);
     }
 
     static String randomName(String prefix) {
@@ -247,6 +259,46 @@ class JInterfaceInteropTest {
             assertThat(exit.from()).isEqualTo(other);
             assertThat(exit.reason()).isEqualTo(ExitReason.of("bye"));
             Jarl.trapExit(false);
+        }
+    }
+
+    /**
+     * JInterface has no DIST_MONITOR: a monitor of one of its processes, by name or by pid, stays on
+     * the Jarl side (the BEAM does the same), the connection stays up, and the connection's loss is
+     * the DOWN, with reason {@code noconnection}.
+     */
+    @Test
+    void monitorsOfJInterfaceProcessesStayLocalAndSeeTheConnectionGo() throws Exception {
+        JInterface.OtpNode other = jinterface.node(randomName("jmon"), COOKIE, epmdPort);
+        boolean closed = false;
+        try {
+            JInterface.Mbox watched = other.mbox("watched");
+            Jarl.run(() -> {
+                Jarl.register("watcher", Jarl.self());
+                RemoteName name = new RemoteName("watched", other.name());
+                Ref byName = Jarl.monitor(name);
+                Jarl.send(name, Atom.of("still_connected"));
+                assertThat(watched.receive(WAIT)).isEqualTo(jinterface.atom("still_connected"));
+                watched.send("watcher", jarlName, jinterface.tuple(jinterface.atom("me"), watched.self()));
+                Tuple me = Jarl.receive(Tuple.class, WAIT).orElseThrow();
+                Pid pid = node.mapper().fromTerm(me.get(1), Pid.class);
+                Ref byPid = Jarl.monitor(pid);
+                Jarl.send(pid, Atom.of("still_connected"));
+                assertThat(watched.receive(WAIT)).isEqualTo(jinterface.atom("still_connected"));
+                other.close();
+                Down first = Jarl.receive(Down.class, WAIT).orElseThrow();
+                Down second = Jarl.receive(Down.class, WAIT).orElseThrow();
+                assertThat(java.util.List.of(first.ref(), second.ref())).containsExactlyInAnyOrder(byName, byPid);
+                assertThat(first.reason()).isEqualTo(ExitReason.noconnection());
+                assertThat(second.reason()).isEqualTo(ExitReason.noconnection());
+                Jarl.unregister("watcher");
+                return null;
+            });
+            closed = true;
+        } finally {
+            if (!closed) {
+                other.close();
+            }
         }
     }
 }

@@ -37,9 +37,14 @@ final class ErlShell implements AutoCloseable {
         this.process = process;
     }
 
-    /** Skips the calling test (class) if {@code erl} and {@code epmd} are not installed. */
+    /** Skips the calling test if {@code erl} and {@code epmd} are not installed. */
     static void assumeErlang() {
-        assumeTrue(onPath("erl") && onPath("epmd"), MISSING);
+        assumeTrue(installed(), MISSING);
+    }
+
+    /** Whether {@code erl} and {@code epmd} are on the PATH. */
+    static boolean installed() {
+        return onPath("erl") && onPath("epmd");
     }
 
     private static boolean onPath(String program) {
