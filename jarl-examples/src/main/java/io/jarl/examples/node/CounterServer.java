@@ -9,6 +9,7 @@ import io.jarl.server.CallResult;
 import io.jarl.server.From;
 import io.jarl.server.GenServer;
 import io.jarl.server.Init;
+import io.jarl.server.Request;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,7 @@ import java.util.Objects;
  * 2> gen_server:call({counter, N}, incr).
  * 1
  * 3> catch gen_server:call({counter, N}, crash).
- * {'EXIT',{crashed,{gen_server,call,[{counter,'jarl@vm'},crash,5000]}}}
+ * {'EXIT',{crashed,{gen_server,call,[{counter,jarl@vm},crash]}}}
  * 4> gen_server:call({counter, N}, get).
  * 0
  * }</pre>
@@ -37,9 +38,15 @@ import java.util.Objects;
  *       gen_server without a matching clause would crash with {@code function_clause}; a demo that
  *       anyone may call answers instead).</li>
  * </ul>
+ * The requests are the constants of {@link Call}, which the demo node registers with its
+ * {@link TermMapper}: the atom {@code get} arrives as {@link Call#GET}. A Java caller on the node
+ * calls with them too, typed: {@code long n = GenServer.call(Name.of("counter"), Call.GET)}.
  */
 final class CounterServer implements GenServer<Long, Object, Object> {
-    static final Atom GET = Atom.of("get"), INCR = Atom.of("incr"), CRASH = Atom.of("crash");
+    /** What the counter answers; on the wire, the atoms {@code get}, {@code incr} and {@code crash}. */
+    public enum Call implements Request<Long> {
+        GET, INCR, CRASH
+    }
 
     /** The reason the counter exits with when asked to crash. */
     static final ExitReason CRASHED = ExitReason.of("crashed");
@@ -58,16 +65,14 @@ final class CounterServer implements GenServer<Long, Object, Object> {
 
     @Override
     public CallResult<Long> handleCall(Object request, From from, Long n) {
-        if (GET.equals(request)) {
-            return CallResult.reply(n, n);
+        if (!(request instanceof Call call)) {
+            return CallResult.reply(Tuple.of(Atom.ERROR, Tuple.of(Atom.of("unknown_call"), asTerm(request))), n);
         }
-        if (INCR.equals(request)) {
-            return CallResult.reply(n + 1, n + 1);
-        }
-        if (CRASH.equals(request)) {
-            return CallResult.stop(CRASHED, n);
-        }
-        return CallResult.reply(Tuple.of(Atom.ERROR, Tuple.of(Atom.of("unknown_call"), asTerm(request))), n);
+        return switch (call) {
+            case GET -> CallResult.reply(n, n);
+            case INCR -> CallResult.reply(n + 1, n + 1);
+            case CRASH -> CallResult.stop(CRASHED, n);
+        };
     }
 
     /** The request as a term; a Java value that has none is shown as its text. */

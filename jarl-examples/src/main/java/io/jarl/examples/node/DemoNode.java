@@ -320,15 +320,17 @@ public final class DemoNode implements AutoCloseable {
     // ------------------------------------------------------------------ the node
 
     /**
-     * Makes this JVM the node {@code options} describe, exporting {@code jarl_demo:reverse/1}, and
-     * starts the supervision tree (not linked to the caller).
+     * Makes this JVM the node {@code options} describe, exporting {@code jarl_demo:reverse/1} and
+     * mapping the counter's requests ({@code get}, {@code incr}, {@code crash}) to
+     * {@link CounterServer.Call}, and starts the supervision tree (not linked to the caller).
      *
      * @throws IOException if the node cannot start (see {@link Node#start})
      * @throws IllegalStateException if this JVM is already a node
      * @throws ExitException if the tree cannot start (a name it registers is taken)
      */
     public static DemoNode start(NodeOptions options) throws IOException {
-        Node node = Node.start(options.export("jarl_demo", "reverse", 1, Reverse::apply));
+        Node node = Node.start(options.export("jarl_demo", "reverse", 1, Reverse::apply)
+                .registerEnum(CounterServer.Call.class));
         try {
             return new DemoNode(node, startTree(node.mapper()));
         } catch (RuntimeException e) {

@@ -25,12 +25,18 @@ import io.jarl.supervisor.Supervisor;
 import io.jarl.testing.NoLeakedProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -150,10 +156,14 @@ class DemoNodeTest {
     @Test
     void counterCountsAndCrashesWithReasonCrashed() throws Exception {
         Pid counter = GenServer.start(new CounterServer(TermMapper.defaults())).orElseThrow();
-        assertThat(GenServer.call(counter, Atom.of("get"))).isEqualTo(0L);
-        assertThat(GenServer.call(counter, Atom.of("incr"))).isEqualTo(1L);
-        assertThat(GenServer.call(counter, Atom.of("incr"))).isEqualTo(2L);
-        assertThat(GenServer.call(counter, Atom.of("get"))).isEqualTo(2L);
+        long n = GenServer.call(counter, CounterServer.Call.GET);
+        assertThat(n).isEqualTo(0L);
+        assertThat(GenServer.call(counter, CounterServer.Call.INCR)).isEqualTo(1L);
+        assertThat(GenServer.call(counter, CounterServer.Call.INCR)).isEqualTo(2L);
+        assertThat(GenServer.call(counter, CounterServer.Call.GET)).isEqualTo(2L);
+        // the atoms stay atoms unless the node's mapper maps them: then an unknown call
+        assertThat(GenServer.call(counter, Atom.of("get"))).isEqualTo(
+                Tuple.of(Atom.ERROR, Tuple.of(Atom.of("unknown_call"), Atom.of("get"))));
         assertThat(GenServer.call(counter, "what")).isEqualTo(
                 Tuple.of(Atom.ERROR, Tuple.of(Atom.of("unknown_call"), Binary.of("what"))));
         assertThat(GenServer.call(counter, new Object() {
@@ -164,7 +174,7 @@ class DemoNodeTest {
         })).isEqualTo(Tuple.of(Atom.ERROR, Tuple.of(Atom.of("unknown_call"), Binary.of("no term"))));
         Jarl.run(() -> {
             Ref ref = Jarl.monitor(counter);
-            assertThatThrownBy(() -> GenServer.call(counter, Atom.of("crash")))
+            assertThatThrownBy(() -> GenServer.call(counter, CounterServer.Call.CRASH))
                     .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.of("crashed")));
             Down down = Jarl.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : Jarl.skip(), WAIT).orElseThrow();
             assertThat(down.reason()).isEqualTo(ExitReason.of("crashed"));
@@ -205,10 +215,12 @@ class DemoNodeTest {
                 return null;
             });
             // crashed, the counter is restarted at 0 under its name
-            assertThatThrownBy(() -> GenServer.call(counter.get(), Atom.of("crash"))).isInstanceOf(ExitException.class);
+            assertThatThrownBy(() -> GenServer.call(counter.get(), CounterServer.Call.CRASH)).isInstanceOf(ExitException.class);
             Supervisor.whichChildren(demo.supervisor()); // answered once the supervisor handled the exit
             assertThat(Jarl.whereis(DemoNode.COUNTER)).isPresent().isNotEqualTo(counter);
-            assertThat(GenServer.call(Name.of(DemoNode.COUNTER), Atom.of("get"))).isEqualTo(0L);
+            assertThat(GenServer.call(Name.of(DemoNode.COUNTER), CounterServer.Call.GET)).isEqualTo(0L);
+            // the node maps the atoms to the requests: a term with the atom get is the request
+            assertThat(demo.node().mapper().fromTerm(Atom.of("incr"))).isEqualTo(CounterServer.Call.INCR);
         } finally {
             assertThat(demo.stop()).isTrue();
         }
@@ -243,6 +255,47 @@ class DemoNodeTest {
             assertThat(Node.current()).isEmpty();
         } finally {
             GenServer.stop(squatter);
+        }
+    }
+
+    /** A supervisor that gives up ends the program: status 1, and the node stops. */
+    @Test
+    void theTreeGivingUpEndsTheProgramWithStatus1() throws Exception {
+        CountDownLatch ready = new CountDownLatch(1);
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                outBytes.write(b);
+                if (b == '\n' && outBytes.toString(StandardCharsets.UTF_8).startsWith("ready ")) {
+                    ready.countDown();
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+        Output errors = new Output();
+        PipedOutputStream stdin = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(stdin);
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Thread program = Thread.ofPlatform().name("demo-node-program").start(() -> status.complete(DemoNode.run(
+                List.of("--sname", ErlShell.randomName("jarl"), "--cookie", "C", "--stop-on-eof"),
+                Map.of("ERL_EPMD_PORT", Integer.toString(ErlShell.freePort())), in, out, errors.err)));
+        try {
+            assertThat(ready.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("ready printed").isTrue();
+            // 10 restarts in 10 s are allowed; the 11th crash makes the supervisor give up
+            for (int crash = 1; crash <= 11; crash++) {
+                assertThatThrownBy(() -> GenServer.call(Name.of(DemoNode.COUNTER), CounterServer.Call.CRASH))
+                        .isInstanceOf(ExitException.class);
+                if (crash < 11) {
+                    Supervisor.whichChildren(Name.of(DemoNode.SUPERVISOR)); // the restart is done
+                }
+            }
+            assertThat(status.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(outBytes.toString(StandardCharsets.UTF_8)).matches("ready \\S+\nstopped \\S+\n");
+            assertThat(errors.err()).contains("bin/jarl node: the supervision tree ended: shutdown");
+            assertThat(Node.current()).isEmpty();
+        } finally {
+            stdin.close();
+            program.join(WAIT.toMillis());
         }
     }
 }
