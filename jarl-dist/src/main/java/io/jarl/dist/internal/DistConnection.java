@@ -136,6 +136,9 @@ final class DistConnection implements AutoCloseable {
             peerCreation = result.peerCreation();
             lastRead = System.nanoTime();
             for (Signal s : pending) {
+                if (!understood(s)) {
+                    continue;
+                }
                 try {
                     out.add(encode(s));
                 } catch (RuntimeException e) {
@@ -207,7 +210,26 @@ final class DistConnection implements AutoCloseable {
     }
 
     private void send(Signal s) {
-        out.add(encode(s));
+        if (understood(s)) {
+            out.add(encode(s));
+        }
+    }
+
+    /**
+     * Whether the peer takes {@code s}. A peer without DIST_MONITOR (DIST_MONITOR_NAME for a name)
+     * gets no MONITOR_P or DEMONITOR_P (JInterface closes the connection on them): as on the BEAM,
+     * such a monitor stays on this side, and only the connection's loss brings its DOWN.
+     */
+    private boolean understood(Signal s) {
+        return switch (s) {
+            case Signal.MonitorP m -> monitorable(m.target());
+            case Signal.DemonitorP d -> monitorable(d.target());
+            default -> true;
+        };
+    }
+
+    private boolean monitorable(Object target) {
+        return has(target instanceof String ? DistFlags.DIST_MONITOR | DistFlags.DIST_MONITOR_NAME : DistFlags.DIST_MONITOR);
     }
 
     /** The frame for {@code s}: length, 112, control term, payload term. */

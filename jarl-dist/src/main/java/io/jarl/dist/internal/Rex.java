@@ -24,6 +24,7 @@ final class Rex implements GenServer<DistNode, Object, Object> {
     private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");
     private static final Atom CALL = Atom.of("call");
     private static final Atom CAST = Atom.of("cast");
+    private static final Atom REX = Atom.of("rex");
 
     private final DistNode node;
 
@@ -61,6 +62,13 @@ final class Rex implements GenServer<DistNode, Object, Object> {
 
     @Override
     public Result<DistNode> handleInfo(Object message, DistNode state) {
+        if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid to
+                && t.get(1) instanceof Tuple call && call.arity() == 5 && CALL.equals(call.get(0))) {
+            // {Pid, {call, M, F, A, GroupLeader}}: the form C nodes and JInterface (OtpConnection.sendRPC)
+            // send; rex answers it {rex, Result} (rpc.erl: handle_info({From, {call, ...}}, S)).
+            Jarl.spawn(() -> Jarl.send(to, Tuple.of(REX, state.applyForRex(call.get(1), call.get(2), call.get(3)))));
+            return Result.noReply(state);
+        }
         // e.g. {Pid, features_request} that OTP 23/24 nodes send on connect: not needed by OTP 25+.
         log.debug("rex: ignored message {}", message);
         return Result.noReply(state);

@@ -10,6 +10,7 @@ import io.jarl.application.Application;
 import io.jarl.application.ApplicationError;
 import io.jarl.application.ApplicationException;
 import io.jarl.application.ApplicationInfo;
+import io.jarl.testing.NoLeakedProcesses;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;

@@ -2,6 +2,7 @@ package io.jarl.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jarl.testing.NoLeakedProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -13,6 +13,7 @@ import io.jarl.server.StartOptions;
 import io.jarl.supervisor.DynamicSupervisor;
 import io.jarl.supervisor.DynamicSupervisorOptions;
 import io.jarl.supervisor.StartChildResult;
+import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

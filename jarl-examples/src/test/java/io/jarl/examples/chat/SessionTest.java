@@ -9,6 +9,7 @@ import io.jarl.Pid;
 import io.jarl.ProcessScope;
 import io.jarl.Ref;
 import io.jarl.examples.chat.LineReader.Input;
+import io.jarl.testing.NoLeakedProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

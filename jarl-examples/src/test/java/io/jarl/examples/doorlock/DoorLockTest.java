@@ -14,6 +14,7 @@ import io.jarl.statem.StateAndData;
 import io.jarl.supervisor.ChildSpec;
 import io.jarl.supervisor.Supervisor;
 import io.jarl.supervisor.SupervisorFlags;
+import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
