@@ -124,8 +124,9 @@ public final class DistNode implements Distribution, AutoCloseable {
         try {
             registration = EpmdClient.local(config.epmdPort()).register(config.name().alive(), server.getLocalPort());
         } catch (io.jarl.dist.EpmdException e) {
-            throw new IOException("cannot register " + config.name() + " with EPMD on port " + config.epmdPort()
-                    + ": " + e.getMessage(), e);
+            // Keep the type, so that callers can check its reason (the name is taken, EPMD is down).
+            throw new io.jarl.dist.EpmdException(e.reason(), "cannot register " + config.name() + " with EPMD on port "
+                    + config.epmdPort() + ": " + e.getMessage(), e);
         }
         handshakeConfig = HandshakeConfig.of(config.name(), registration.creation(), config.cookie())
                 .withHidden(config.hidden()).withSetupTime(config.setupTime());
@@ -570,7 +571,10 @@ public final class DistNode implements Distribution, AutoCloseable {
             if (!call) {
                 log.warn("rpc cast {}:{}/{} failed", module, function, args.size(), e);
             }
-            return Tuple.of(res, Atom.of("error"), wire.toTerm(ExitReason.crash(e)),
+            // An ExitException's reason is the error as Erlang sees it (e.g. ExitReason.of("badarg")
+            // is error:badarg); any other exception is {'its.Class', <<"its message">>}.
+            ExitReason reason = e instanceof io.jarl.ExitException x ? x.reason() : ExitReason.crash(e);
+            return Tuple.of(res, Atom.of("error"), wire.toTerm(reason),
                     ErlList.of(Tuple.of(module, function, (long) args.size(), ErlList.NIL)));
         }
     }
@@ -622,7 +626,9 @@ public final class DistNode implements Distribution, AutoCloseable {
         if (embeddedEpmd != null) {
             embeddedEpmd.close();
         }
-        log.info("node {} stopped", config.name());
+        if (acceptor != null) {
+            log.info("node {} stopped", config.name()); // only a node that was up says so
+        }
     }
 
     public boolean isClosed() {
