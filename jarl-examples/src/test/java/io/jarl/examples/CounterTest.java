@@ -1,5 +1,7 @@
 package io.jarl.examples;
 
+import io.jarl.testing.NoLeakedProcesses;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jarl.Jarl;
@@ -16,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's GenServer example, as the README writes it. */
+@ExtendWith(NoLeakedProcesses.class)
 class CounterTest {
 
     @Test

@@ -1,5 +1,7 @@
 package io.jarl.examples;
 
+import io.jarl.testing.NoLeakedProcesses;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jarl.examples.Demo.Mode;
@@ -8,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The command line of {@code bin/jarl demo}. */
+@ExtendWith(NoLeakedProcesses.class)
 class DemoTest {
 
     /** The port is then the chat application's environment: 4040 unless configured. */

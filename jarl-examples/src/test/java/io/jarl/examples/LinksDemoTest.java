@@ -1,10 +1,13 @@
 package io.jarl.examples;
 
+import io.jarl.testing.NoLeakedProcesses;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jarl.Jarl;
 import org.junit.jupiter.api.Test;
 
+@ExtendWith(NoLeakedProcesses.class)
 class LinksDemoTest {
 
     @Test
