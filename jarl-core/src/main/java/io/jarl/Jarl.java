@@ -448,15 +448,52 @@ public final class Jarl {
         LocalProcess me = current();
         Ref ref = Ref.make();
         me.mark(ref); // before a noproc Down is queued, so a receive since ref sees it
+        return monitor(me, ref, pid);
+    }
+
+    private static Ref monitor(LocalProcess me, Ref ref, Pid pid) {
         if (pid instanceof RemotePid r) {
             me.monitorRemote(ref, r);
             return ref;
         }
         LocalProcess target = K.local(pid);
         if (!me.monitor(ref, target, target)) {
-            me.deliver(new Down(ref, pid, ExitReason.NOPROC));
+            me.monitorDown(ref, pid, ExitReason.NOPROC, true);
         }
         return ref;
+    }
+
+    /**
+     * Monitors {@code address} as {@link #monitor(Address)} does, with a reference that is also an
+     * alias of the caller while the monitor lasts (OTP: {@code monitor(process, Dest, [{alias,
+     * demonitor}])}): the alias is deactivated when the monitor goes, by {@link #demonitor} or by its
+     * {@link Down}. This is how a request names where its reply goes and detects the server's death
+     * with one reference, as {@code gen:call} does.
+     */
+    public static Ref monitorAlias(Address address) {
+        Objects.requireNonNull(address, "address");
+        LocalProcess me = current();
+        Ref ref = Ref.alias(me);
+        me.mark(ref);
+        me.activateAlias(ref);
+        return switch (address) {
+            case Pid pid -> monitor(me, ref, pid);
+            case RemoteName name when !name.isLocal() -> {
+                me.monitorRemote(ref, name);
+                yield ref;
+            }
+            default -> {
+                // A local name, a via name or a RemoteName of this node: the process it is now.
+                Optional<Pid> pid = address.resolve();
+                if (pid.isPresent()) {
+                    yield monitor(me, ref, pid.get());
+                }
+                Object object = address instanceof Name n ? n.value()
+                        : address instanceof RemoteName n ? n.name() : address;
+                me.monitorDown(ref, object, ExitReason.NOPROC, true);
+                yield ref;
+            }
+        };
     }
 
     /**

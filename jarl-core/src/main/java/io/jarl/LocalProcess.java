@@ -641,6 +641,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Object target;
         synchronized (this) {
             target = monitors == null ? null : monitors.remove(ref);
+            if (target != null && ref.aliasOf == this) {
+                aliases = RefSet.remove(aliases, ref); // a monitorAlias: the alias goes with the monitor
+            }
         }
         if (target == null) {
             return false;
@@ -662,7 +665,19 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** The monitored process ended. Under the lock, so a demonitor that returned sees no Down after. */
     synchronized void monitorDown(Ref ref, Object object, ExitReason reason) {
-        if (state == ALIVE && monitors != null && monitors.remove(ref) != null) {
+        monitorDown(ref, object, reason, false);
+    }
+
+    /**
+     * The Down of {@code ref}, if the monitor is still held ({@code always}: a monitor that never
+     * took, whose noproc Down the caller gives). A monitor that is also an alias (monitorAlias)
+     * deactivates its alias with the Down, under the lock, so nothing sent to it arrives after.
+     */
+    synchronized void monitorDown(Ref ref, Object object, ExitReason reason, boolean always) {
+        if (state == ALIVE && (always || monitors != null && monitors.remove(ref) != null)) {
+            if (ref.aliasOf == this) {
+                aliases = RefSet.remove(aliases, ref);
+            }
             deliver(new Down(ref, object, reason));
         }
     }

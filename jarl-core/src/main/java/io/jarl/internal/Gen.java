@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * - The messages: Call ({'$gen_call', From, Request}), Cast ({'$gen_cast', Request}), the Reply
  *   sent to the caller's alias, and SysRequest ({system, From, Request}, which OTP sends as its own
  *   message and which travels here as a call answered by the engine).
- * - call(): gen:do_call. Alias, then monitor (the monitor detects a dead or unknown server as
- *   noproc), send Call, receive the Reply tagged with the alias or the Down, skipping messages older
- *   than the monitor (receive-ref optimisation). On timeout the alias is removed first, so a late
- *   reply can never enter the caller's mailbox; one that arrived just before is still taken.
+ * - call(): gen:do_call. A monitor whose reference is also an alias (monitor with {alias,
+ *   demonitor}; the monitor detects a dead or unknown server as noproc), send Call, receive the
+ *   Reply tagged with it or the Down, skipping messages older than the monitor (receive-ref
+ *   optimisation). On timeout the demonitor removes the alias with the monitor, so a late reply can
+ *   never enter the caller's mailbox; one that arrived just before is still taken.
  * - stop(): proc_lib:stop. A system terminate request, then wait for the Down.
  */
 /** The calls, casts and replies every generic server understands (OTP: {@code gen}). */
@@ -112,22 +113,22 @@ public final class Gen {
         if (pid.equals(Jarl.self())) {
             throw callFailed(api, ExitReason.of("calling_self"), server, request, timeout);
         }
-        Ref alias = Jarl.alias();
-        Ref monitor = Jarl.monitor(pid);
-        Jarl.send(pid, new Call(new From(Jarl.self(), alias), request));
-        Object answer = Jarl.receive(monitor, m -> m instanceof Reply r && r.tag().equals(alias) ? r
-                : m instanceof Down d && d.ref().equals(monitor) ? d : null, timeout).orElse(null);
-        Jarl.unalias(alias);
+        // One reference is the monitor and the reply's alias (gen:do_call's {alias, demonitor}):
+        // removing the monitor removes the alias, so no reply can arrive after the call has ended.
+        Ref tag = Jarl.monitorAlias(pid);
+        Jarl.send(pid, new Call(new From(Jarl.self(), tag), request));
+        Object answer = Jarl.receive(tag, m -> m instanceof Reply r && r.tag().equals(tag) ? r
+                : m instanceof Down d && d.ref().equals(tag) ? d : null, timeout).orElse(null);
         switch (answer) {
             case Reply r -> {
-                Jarl.demonitor(monitor, true);
+                Jarl.demonitor(tag, true);
                 return r.value();
             }
             case Down d -> throw callFailed(api, d.reason(), server, request, timeout);
             case null -> {
-                Jarl.demonitor(monitor, true);
+                Jarl.demonitor(tag, true);
                 // The alias is gone: no reply can arrive any more, but one may have come just now.
-                Optional<Reply> late = Jarl.receive(m -> m instanceof Reply r && r.tag().equals(alias) ? r : null,
+                Optional<Reply> late = Jarl.receive(m -> m instanceof Reply r && r.tag().equals(tag) ? r : null,
                         Duration.ZERO);
                 if (late.isPresent()) {
                     return late.get().value();
