@@ -520,19 +520,23 @@ public final class DistNode implements Distribution, AutoCloseable {
             c.signal(new Signal.SpawnReply(request, from, 0, "notsup"));
             return;
         }
-        Object res = call ? a.get(0) : null;
         Object m = a.get(call ? 1 : 0), f = a.get(call ? 2 : 1), fargs = a.get(call ? 3 : 2);
-        ErlRef resRef = res instanceof ErlRef r ? r : null;
         Pid worker = Jarl.spawn(() -> {
             Jarl.receive(Go.class);
-            Object outcome = apply(m, f, fargs, resRef, call);
-            if (call && monitor) {
+            if (cast) {
+                // A cast has no result reference and nobody to answer (a tuple holding a null
+                // reference used to crash the worker after the function ran).
+                run(m, f, fargs, false);
+                return;
+            }
+            Object outcome = apply(m, f, fargs, a.get(0));
+            if (monitor) {
                 // Answer through the monitor ourselves, then end normally: the result is the "exit
                 // reason" erpc expects, but it is not a failure worth a crash report here.
                 core.demonitored(Jarl.self(), request);
                 c.monitorExit(request, from, Jarl.self(), ExitReason.of(outcome));
             }
-            if (link && call) {
+            if (link) {
                 throw new io.jarl.ExitException(ExitReason.of(outcome), "erpc call done");
             }
         });
@@ -549,18 +553,36 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     private record Go() {}
 
+    /**
+     * What running an exported function gave: its value, or (when {@code error} is set) the error
+     * reason and the stack (null for a bad request) that erpc and rpc report.
+     */
+    private record Outcome(Object value, Object error, Object stack) {
+        static Outcome returned(Object value) {
+            return new Outcome(value, null, null);
+        }
+    }
+
     /** Runs an exported function for erpc: {@code {Res, return, V}} or {@code {Res, error, R, Stack}}. */
-    private Object apply(Object m, Object f, Object fargs, ErlRef res, boolean call) {
+    private Object apply(Object m, Object f, Object fargs, Object res) {
+        Outcome o = run(m, f, fargs, true);
+        if (o.error() == null) {
+            return Tuple.of(res, Atom.of("return"), o.value());
+        }
+        return o.stack() == null ? Tuple.of(res, Atom.of("error"), o.error())
+                : Tuple.of(res, Atom.of("error"), o.error(), o.stack());
+    }
+
+    private Outcome run(Object m, Object f, Object fargs, boolean call) {
         if (!(m instanceof Atom module) || !(f instanceof Atom function) || !(fargs instanceof ErlList list)
                 || !list.isProper()) {
-            return Tuple.of(res, Atom.of("error"), Tuple.of(Atom.of("erpc"), Atom.of("badarg")));
+            return new Outcome(null, Tuple.of(Atom.of("erpc"), Atom.of("badarg")), null);
         }
         List<Object> args = list.elements();
         RpcFunction fn = export(module.name(), function.name(), args.size());
         if (fn == null) {
             // As an undefined function on the BEAM: error undef, with the call as the stack.
-            return Tuple.of(res, Atom.of("error"), Atom.of("undef"),
-                    ErlList.of(Tuple.of(module, function, list, ErlList.NIL)));
+            return new Outcome(null, Atom.of("undef"), ErlList.of(Tuple.of(module, function, list, ErlList.NIL)));
         }
         try {
             List<Object> javaArgs = new ArrayList<>();
@@ -568,24 +590,27 @@ public final class DistNode implements Distribution, AutoCloseable {
                 javaArgs.add(wire.mapper().fromTerm(arg));
             }
             Object value = fn.apply(List.copyOf(javaArgs));
-            return Tuple.of(res, Atom.of("return"), wire.mapper().toTerm(value));
+            return Outcome.returned(wire.mapper().toTerm(value));
         } catch (Exception | LinkageError e) {
             if (!call) {
                 log.warn("rpc cast {}:{}/{} failed", module, function, args.size(), e);
             }
-            return Tuple.of(res, Atom.of("error"), wire.toTerm(ExitReason.crash(e)),
+            return new Outcome(null, wire.toTerm(ExitReason.crash(e)),
                     ErlList.of(Tuple.of(module, function, (long) args.size(), ErlList.NIL)));
         }
     }
 
-    /** Runs an exported function for rex: the value, or {@code {badrpc, Reason}}. */
+    /**
+     * Runs an exported function for rex: the value, or {@code {badrpc, {'EXIT', {Reason, Stack}}}}.
+     * (Built without erpc's result reference: rex calls have none, and a null in a tuple is not a
+     * term, which made every rex call to a Jarl node crash its worker and time out.)
+     */
     Object applyForRex(Object m, Object f, Object fargs) {
-        Object outcome = apply(m, f, fargs, null, true);
-        Tuple t = (Tuple) outcome;
-        if (Atom.of("return").equals(t.get(1))) {
-            return t.get(2);
+        Outcome o = run(m, f, fargs, true);
+        if (o.error() == null) {
+            return o.value();
         }
-        Object reason = t.arity() == 4 ? Tuple.of(t.get(2), t.get(3)) : t.get(2);
+        Object reason = o.stack() == null ? o.error() : Tuple.of(o.error(), o.stack());
         return Tuple.of(Atom.of("badrpc"), Tuple.of(Atom.of("EXIT"), reason));
     }
 
