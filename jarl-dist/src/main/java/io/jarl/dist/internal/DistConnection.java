@@ -18,6 +18,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -236,9 +237,9 @@ final class DistConnection implements AutoCloseable {
             }
             case Signal.Link(Pid from, Pid to) -> e.write(Tuple.of((long) LINK, wire.toTerm(from), wire.toTerm(to)));
             case Signal.UnlinkId(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID, id, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(Tuple.of((long) UNLINK_ID, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
             case Signal.UnlinkIdAck(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID_ACK, id, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(Tuple.of((long) UNLINK_ID_ACK, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
             case Signal.LinkExit(Pid from, Pid to, ExitReason reason) -> {
                 if (has(DistFlags.EXIT_PAYLOAD)) {
                     e.write(Tuple.of((long) PAYLOAD_EXIT, wire.toTerm(from), wire.toTerm(to)));
@@ -439,7 +440,7 @@ final class DistConnection implements AutoCloseable {
             }
             case UNLINK_ID -> {
                 expect(t, 4, hasPayload, false);
-                long id = (Long) t.get(1);
+                long id = unlinkId(t);
                 RemotePid from = remote(t, 2);
                 Pid to = localOrNull(t, 3);
                 if (to != null && !unlinking.containsKey(new LinkKey(to, from))) {
@@ -449,7 +450,7 @@ final class DistConnection implements AutoCloseable {
             }
             case UNLINK_ID_ACK -> {
                 expect(t, 4, hasPayload, false);
-                long id = (Long) t.get(1);
+                long id = unlinkId(t);
                 RemotePid from = remote(t, 2);
                 Pid to = localOrNull(t, 3);
                 if (to != null) {
@@ -559,6 +560,28 @@ final class DistConnection implements AutoCloseable {
         List<Object> e = new ArrayList<>(t.elements());
         e.removeLast();
         return Tuple.of(e);
+    }
+
+    /**
+     * The id of an UNLINK_ID or UNLINK_ID_ACK: an unsigned 64-bit integer (erl_dist_protocol, "Link
+     * Protocol"), kept in a long with the same bits. It used to be cast to Long, so an id of 2^63 or
+     * more (a BigInteger) or one that was no integer at all failed with a ClassCastException: a
+     * stack trace instead of one line, and no acknowledgement for a valid id.
+     */
+    private static long unlinkId(Tuple t) throws ProtocolException {
+        Object id = t.get(1);
+        if (id instanceof Long l && l >= 0) {
+            return l;
+        }
+        if (id instanceof BigInteger b && b.signum() > 0 && b.bitLength() <= 64) {
+            return b.longValue();
+        }
+        throw new ProtocolException("the unlink id must be an unsigned 64-bit integer: " + t);
+    }
+
+    /** An unlink id as a term: its unsigned value. */
+    private static Object unlinkIdTerm(long id) {
+        return id >= 0 ? (Object) id : new BigInteger(Long.toUnsignedString(id));
     }
 
     private static void expect(Tuple t, int arity, boolean hasPayload, boolean payload) throws ProtocolException {
