@@ -201,12 +201,18 @@ public final class DistNode implements Distribution, AutoCloseable {
         if (isSelf(to.node())) {
             return; // a pid of an earlier run of this node: dead
         }
-        connection(to.node()).signal(new Signal.Send(from, to, message));
+        DistConnection c = connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.Send(from, to, message));
+        }
     }
 
     @Override
     public void send(Pid from, RemoteName to, Object message) {
-        connection(to.node()).signal(new Signal.RegSend(from, to.name(), message));
+        DistConnection c = connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.RegSend(from, to.name(), message));
+        }
     }
 
     @Override
@@ -215,7 +221,9 @@ public final class DistNode implements Distribution, AutoCloseable {
             return;
         }
         DistConnection c = connection(alias.node());
-        c.signal(new Signal.AliasSend(from, alias, message));
+        if (c != null) {
+            c.signal(new Signal.AliasSend(from, alias, message));
+        }
     }
 
     @Override
@@ -224,7 +232,11 @@ public final class DistNode implements Distribution, AutoCloseable {
             core.exitSignal(to, from, ExitReason.noproc(), true);
             return true;
         }
-        connection(to.node()).link(from, to);
+        DistConnection c = connection(to.node());
+        if (c == null) {
+            return false; // the runtime answers noconnection
+        }
+        c.link(from, to);
         return true;
     }
 
@@ -246,19 +258,28 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     @Override
     public void exit(Pid from, RemotePid to, ExitReason reason) {
-        if (!isSelf(to.node())) {
-            connection(to.node()).signal(new Signal.Exit2(from, to, reason));
+        DistConnection c = isSelf(to.node()) ? null : connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.Exit2(from, to, reason));
         }
     }
 
     @Override
     public boolean monitor(Pid watcher, Ref ref, Object target) {
-        switch (target) {
-            case RemotePid pid when isSelf(pid.node()) -> core.down(watcher, ref, pid, ExitReason.noproc());
-            case RemotePid pid -> connection(pid.node()).signal(new Signal.MonitorP(watcher, pid, ref));
-            case RemoteName name -> connection(name.node()).signal(new Signal.MonitorP(watcher, name.name(), ref));
-            default -> throw new IllegalArgumentException("not a remote process: " + target);
+        if (target instanceof RemotePid pid && isSelf(pid.node())) {
+            core.down(watcher, ref, pid, ExitReason.noproc());
+            return true;
         }
+        Signal.MonitorP signal = switch (target) {
+            case RemotePid pid -> new Signal.MonitorP(watcher, pid, ref);
+            case RemoteName name -> new Signal.MonitorP(watcher, name.name(), ref);
+            default -> throw new IllegalArgumentException("not a remote process: " + target);
+        };
+        DistConnection c = connection(target instanceof RemotePid pid ? pid.node() : ((RemoteName) target).node());
+        if (c == null) {
+            return false; // the runtime answers noconnection
+        }
+        c.signal(signal);
         return true;
     }
 
@@ -285,14 +306,20 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     // ------------------------------------------------------------------ connections
 
-    /** The connection to {@code node}, made (and dialled) if there is none. */
+    /**
+     * The connection to {@code node}, made (and dialled) if there is none; null once this node is
+     * stopped. The callers then do what a BEAM node that is no longer alive does: drop a send or an
+     * exit signal, answer a link or a monitor with noconnection. (This used to throw, so a process
+     * that signalled another node while this one was closing, say in answer to the noconnection
+     * of its links, crashed with an IllegalStateException.)
+     */
     DistConnection connection(String node) {
         DistConnection c = connections.get(node);
         if (c != null && c.state() != DistConnection.State.DOWN) {
             return c;
         }
         if (closed) {
-            throw new IllegalStateException("node " + nodeName() + " is stopped; cannot reach " + node);
+            return null;
         }
         NodeName peer = NodeName.parse(node);
         DistConnection fresh = new DistConnection(this, peer);
@@ -411,6 +438,9 @@ public final class DistNode implements Distribution, AutoCloseable {
             return true;
         }
         DistConnection c = connection(node);
+        if (c == null) {
+            return false; // this node is stopped
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (c.state() == DistConnection.State.PENDING && System.nanoTime() < deadline) {
             try {
@@ -469,6 +499,10 @@ public final class DistNode implements Distribution, AutoCloseable {
             return;
         }
         DistConnection c = connection(node);
+        if (c == null) {
+            Jarl.send(pid, new NodeDown(node, "node " + nodeName() + " is stopped"));
+            return;
+        }
         nodeWatchers.compute(node, (n, l) -> {
             List<Pid> copy = l == null ? new ArrayList<>() : new ArrayList<>(l);
             copy.add(pid);

@@ -253,18 +253,60 @@ class ConnectionLossInteropTest {
         });
     }
 
-    /** The Jarl node closes: erl sees everything break; Jarl processes linked across get noconnection. */
+    /**
+     * The Jarl node closes: erl sees everything break; Jarl processes linked across get noconnection.
+     * Afterwards signals to other nodes behave as on a BEAM node that is no longer alive (after
+     * net_kernel:stop/0): a send or exit/2 is dropped, a link gets noconnection, a monitor a Down
+     * noconnection; nothing throws, not even for a process that reacts to the loss at once.
+     */
     @Test
     void theJarlNodeCloses() throws Exception {
         Jarl.run(() -> {
             Wired w = wire();
             erl.eval("net_kernel:monitor_nodes(true)");
             String name = node.name();
+            // a process that answers the loss of its link at once by sending, linking and monitoring again
+            RemotePid target = w.monitoredErl();
+            Pid me = Jarl.self();
+            RemotePid reactsTo = erl.agent(false);
+            Pid reacting = Jarl.spawn(SpawnOptions.defaults().trapExit(), () -> {
+                Jarl.link(reactsTo);
+                Jarl.send(me, a("linked"));
+                Jarl.receive(io.jarl.Exit.class);
+                Jarl.send(target, a("dropped"));
+                Jarl.exit(target, ExitReason.kill());
+                Jarl.link(target);
+                Ref ref = Jarl.monitor(target);
+                Jarl.send(me, List.of(Jarl.receive(io.jarl.Exit.class).reason(),
+                        Jarl.receive(Down.class).reason()));
+            });
+            awaitMessage(a("linked"));
+            Jarl.send(reactsTo, a("sync"));
+            assertThat(erl.next(reactsTo)).isEqualTo(a("sync"));
+            Ref reactingRef = Jarl.monitor(reacting);
+
             cluster.stopJarl();
             assertJarlSideBroken(w);
             assertErlSideBroken(w);
             assertThat(erl.eval("receive {nodedown, N} -> N after 5000 -> timeout end").replace("'", ""))
                     .isEqualTo(name);
+            assertThat(ProcessTesting.await(List.class)).isEqualTo(List.of(ExitReason.noconnection(),
+                    ExitReason.noconnection()));
+            assertThat(awaitDown(reactingRef).reason()).isEqualTo(ExitReason.normal());
+
+            Jarl.send(target, a("dropped"));
+            Jarl.send(w.name(), a("dropped"));
+            Jarl.exit(target, ExitReason.kill());
+            Jarl.link(target);
+            assertThat(awaitExit(target).reason()).isEqualTo(ExitReason.noconnection());
+            Ref byPid = Jarl.monitor(target);
+            assertThat(awaitDown(byPid).reason()).isEqualTo(ExitReason.noconnection());
+            Ref byName = Jarl.monitor(w.name());
+            assertThat(awaitDown(byName)).isEqualTo(new Down(byName, w.name(), ExitReason.noconnection()));
+            assertThat(target.isAlive()).as("not connected").isFalse();
+            assertThat(erl.alive(target)).as("the exit signals were dropped").isTrue();
+            assertThat(erl.eval("process_info(" + erl.lit(target) + ", message_queue_len)"))
+                    .isEqualTo("{message_queue_len,0}");
             Jarl.trapExit(false);
             return null;
         });
