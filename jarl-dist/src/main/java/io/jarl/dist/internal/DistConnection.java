@@ -21,8 +21,11 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -83,6 +86,8 @@ final class DistConnection implements AutoCloseable {
     private final List<Signal> pending = new ArrayList<>(); // guarded by this while PENDING
     private final LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Opens when the connection leaves PENDING (up or down). */
+    private final CountDownLatch settled = new CountDownLatch(1);
 
     // Set once up.
     private volatile HandshakeResult handshake;
@@ -146,6 +151,7 @@ final class DistConnection implements AutoCloseable {
             pending.clear();
             state = State.UP;
         }
+        settled.countDown();
         Thread.ofVirtual().name("jarl-dist-write-" + peerName).start(this::writeLoop);
         Thread.ofVirtual().name("jarl-dist-read-" + peerName).start(this::readLoop);
         return true;
@@ -163,6 +169,7 @@ final class DistConnection implements AutoCloseable {
             dropped = List.copyOf(pending);
             pending.clear();
         }
+        settled.countDown();
         out.clear();
         out.add(CLOSE);
         HandshakeResult h = handshake;
@@ -184,13 +191,19 @@ final class DistConnection implements AutoCloseable {
         close("disconnected");
     }
 
+    /** Waits until the connection is up or down, at most {@code timeout}; returns its state then. */
+    State awaitSettled(Duration timeout) throws InterruptedException {
+        settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return state;
+    }
+
     String downReason() {
         return downReason;
     }
 
     // ------------------------------------------------------------------ sending
 
-    /** Queues a signal; never blocks. Dropped if the connection is down. */
+    /** Queues a signal; never blocks. Dropped if the connection is down (a link or monitor: see below). */
     void signal(Signal s) {
         if (state == State.UP) {
             send(s);
@@ -204,6 +217,21 @@ final class DistConnection implements AutoCloseable {
         }
         if (state == State.UP) {
             send(s);
+            return;
+        }
+        // Down: the sender found this connection just before it closed. Its link or monitor was
+        // recorded before this call, but the node's noconnection sweep (Core.nodeDown) may already
+        // have passed that process; answer here, or the link or monitor would stay forever. The
+        // runtime ignores the second noconnection if the sweep did see it.
+        switch (s) {
+            case Signal.Link(Pid from, Pid to) ->
+                    core.exitSignal((RemotePid) to, from, ExitReason.noconnection(), true);
+            case Signal.MonitorP(Pid from, Object target, Ref ref) -> core.down(from, ref,
+                    target instanceof String name ? new io.jarl.RemoteName(name, peerName) : target,
+                    ExitReason.noconnection());
+            default -> {
+                // a send or an exit signal to a node that is not connected is dropped, as on the BEAM
+            }
         }
     }
 

@@ -341,13 +341,13 @@ public final class DistNode implements Distribution, AutoCloseable {
             // bring this connection up through established(). Give up if it does not in time.
             try {
                 Optional<ConnectionTable.State> settled = table.awaitSettled(c.peer, config.setupTime().multipliedBy(2));
-                if (settled.isPresent() && settled.get() != ConnectionTable.State.PENDING
-                        && c.state() != DistConnection.State.PENDING) {
-                    return;
-                }
-                if (c.state() == DistConnection.State.PENDING && settled.isPresent()) {
-                    // An up entry whose connection is not ours: wait for the owner to attach.
-                    table.awaitSettled(c.peer, config.setupTime());
+                if (settled.isPresent()) {
+                    // The peer's handshake made a connection: established() marks the table up, then
+                    // brings this connection up. Wait for that second step too. (This checked the
+                    // connection's state right after the table's, and closed it when established()
+                    // had marked the table but not yet brought the connection up: a simultaneous
+                    // connect then lost the connection both sides had just agreed on.)
+                    c.awaitSettled(config.setupTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -441,19 +441,12 @@ public final class DistNode implements Distribution, AutoCloseable {
         if (c == null) {
             return false; // this node is stopped
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (c.state() == DistConnection.State.PENDING && System.nanoTime() < deadline) {
-            try {
-                table.awaitSettled(c.peer, Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-                if (c.state() == DistConnection.State.PENDING) {
-                    Thread.sleep(1); // the table settled before the connection came up: yield briefly
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            return c.awaitSettled(timeout) == DistConnection.State.UP;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return c.state() == DistConnection.State.UP;
     }
 
     /** Closes the connection to {@code node} (OTP: {@code erlang:disconnect_node/1}). */

@@ -230,6 +230,36 @@ class ConnectionLossInteropTest {
         });
     }
 
+    /**
+     * A connection dropped and made again at once, 20 times each way: erl disconnects and sends in
+     * one go (its new handshake may reach the Jarl node before the Jarl node has seen the old
+     * connection close: the "alive" case of the handshake), and Jarl does the same. Every message
+     * arrives, on a working connection.
+     */
+    @Test
+    void aConnectionDroppedAndMadeAgainAtOnce() throws Exception {
+        Jarl.run(() -> {
+            Jarl.register("probe", Jarl.self());
+            try {
+                String j = Cluster.atom(node.name());
+                for (long i = 0; i < 20; i++) {
+                    erl.eval("begin erlang:disconnect_node(" + j + "), {probe, " + j + "} ! {hello, " + i + "} end");
+                    awaitMessage(Tuple.of(a("hello"), i));
+                }
+                for (long i = 0; i < 20; i++) {
+                    node.disconnect(erl.name);
+                    Jarl.send(new RemoteName("shell", erl.name), Tuple.of(a("hello"), i));
+                    assertThat(erl.eval("receive {hello, N} -> N after 5000 -> timeout end")).isEqualTo(Long.toString(i));
+                }
+                assertThat(node.ping(erl.name)).isTrue();
+                assertThat(erl.eval("net_adm:ping(" + j + ")")).isEqualTo("pong");
+            } finally {
+                Jarl.unregister("probe");
+            }
+            return null;
+        });
+    }
+
     /** erl halts: the Jarl side breaks everything with noconnection; the node can no longer be reached. */
     @Test
     void erlHalts() throws Exception {

@@ -251,6 +251,40 @@ class JarlToJarlTest {
         });
     }
 
+    /**
+     * Both nodes dial each other at the same moment, 10 times (erl_dist_protocol: the node with the
+     * greater name keeps its own attempt, the other accepts; net_kernel's simultaneous connect): one
+     * connection results each time and both messages arrive.
+     */
+    @Test
+    void simultaneousConnects() throws Exception {
+        Jarl.run(() -> {
+            Jarl.register("probe", Jarl.self());
+            try {
+                for (long i = 0; i < 10; i++) {
+                    assertThat(node.ping(peer.name)).isTrue();
+                    node.monitorNode(peer.name, true);
+                    int mark = peer.mark();
+                    peer.command("disconnect " + node.name());
+                    assertThat(peer.awaitLine(l -> l.startsWith("disconnected"), mark)).isEqualTo("disconnected true");
+                    assertThat(await(NodeDown.class).node()).isEqualTo(peer.name);
+                    // both at once: the peer from its input thread, we from here
+                    peer.command("send " + node.name() + " probe from_peer_" + i);
+                    Jarl.send(new RemoteName("echo", peer.name), tuple(Jarl.self(), i));
+                    long round = i;
+                    Jarl.receive(m -> a("from_peer_" + round).equals(m) ? m : Jarl.skip(), ProcessTesting.WAIT)
+                            .orElseThrow(() -> new AssertionError("round " + round + ": nothing from the peer; its output:\n"
+                                    + peer.output()));
+                    ProcessTesting.awaitMessage(tuple(a("echo"), i));
+                    assertThat(node.nodes()).containsOnlyOnce(peer.name);
+                }
+            } finally {
+                Jarl.unregister("probe");
+            }
+            return null;
+        });
+    }
+
     @Test
     void disconnectBreaksLinksAndMonitorsOnBothSides() throws Exception {
         Jarl.run(() -> {

@@ -46,7 +46,7 @@ final class JvmNode implements AutoCloseable {
     static JvmNode start(String alive, String cookie, int epmdPort) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("jarl.peer.log", "info"), "-cp",
                 classpath, PeerNodeMain.class.getName(), alive, cookie, Integer.toString(epmdPort));
         try {
             return new JvmNode(new ProcessBuilder(command).redirectErrorStream(true).start());
@@ -81,12 +81,37 @@ final class JvmNode implements AutoCloseable {
         }
     }
 
+    /** How many lines were printed so far (a starting point for {@link #awaitLine(Predicate, int)}). */
+    int mark() {
+        lock.lock();
+        try {
+            return lines.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes one command line to the child's input. */
+    void command(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the child JVM does not take input", e);
+        }
+    }
+
     /** Waits (bounded by {@link #WAIT}) for a line that {@code test} accepts. */
     String awaitLine(Predicate<String> test) {
+        return awaitLine(test, 0);
+    }
+
+    /** Waits (bounded by {@link #WAIT}) for a line from index {@code from} on that {@code test} accepts. */
+    String awaitLine(Predicate<String> test, int from) {
         long left = WAIT.toNanos();
         lock.lock();
         try {
-            int i = 0;
+            int i = from;
             for (;;) {
                 for (; i < lines.size(); i++) {
                     if (test.test(lines.get(i))) {

@@ -21,7 +21,10 @@ import io.jarl.server.GenServer;
 import io.jarl.server.Init;
 import io.jarl.server.Result;
 import io.jarl.server.StartOptions;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,7 +33,9 @@ import java.util.List;
  * {@code java -cp <test classpath> io.jarl.dist.internal.PeerNodeMain alive cookie epmdPort}, it
  * becomes the node, starts {@code echo} (a GenServer that answers every call with its request and
  * {@code {Pid, X}} with {@code {echo, X}}) and {@code ctl} (the test's remote control), prints
- * {@code ready <node name>} and runs until its standard input ends.
+ * {@code ready <node name>} and runs until its standard input ends. Each line of input is a command:
+ * {@code send <node> <name> <atom>} sends the atom to {@code {name, node}} (from a plain thread, at
+ * once), {@code disconnect <node>} drops the connection and prints {@code disconnected <bool>}.
  *
  * <p>{@code ctl} answers calls: {@code {agent, ReportTo, Trap}} starts an agent (below) and returns
  * its pid ({@code {agent, ReportTo, Trap, Name}} also registers it); {@code {ping, Node}},
@@ -59,8 +64,17 @@ public final class PeerNodeMain {
         GenServer.start(new Ctl(), StartOptions.named("ctl")).orElseThrow();
         System.out.println("ready " + node.name());
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until the parent closes our input (or dies)
+        // runs until the parent closes our input (or dies); a line is a command
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = commands.readLine()) != null) {
+            String[] w = line.strip().split(" ");
+            switch (w[0]) {
+                case "send" -> Jarl.send(new RemoteName(w[2], w[1]), Atom.of(w[3]));
+                case "disconnect" -> System.out.println("disconnected " + node.disconnect(w[1]));
+                default -> System.out.println("unknown command " + line);
+            }
+            System.out.flush();
         }
         node.close();
         System.exit(0);
