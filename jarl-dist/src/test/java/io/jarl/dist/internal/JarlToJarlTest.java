@@ -1,7 +1,6 @@
 package io.jarl.dist.internal;
 
 import static io.jarl.testing.ProcessTesting.await;
-import static io.jarl.testing.ProcessTesting.awaitDeath;
 import static io.jarl.testing.ProcessTesting.awaitDown;
 import static io.jarl.testing.ProcessTesting.awaitExit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -227,10 +226,10 @@ class JarlToJarlTest {
             Jarl.send(sender, tuple(a("exit"), Jarl.self(), a("from_peer")));
             assertThat(awaitExit(sender).reason()).isEqualTo(ExitReason.of("from_peer"));
             Jarl.trapExit(false);
-            Pid plain = Jarl.spawn(ProcessTesting::blockForever);
-            Jarl.send(sender, tuple(a("exit"), plain, a("normal")));
-            Jarl.send(sender, tuple(a("exit"), plain, a("kill")));
-            assertThat(awaitDeath(plain).reason()).isEqualTo(ExitReason.killed());
+            io.jarl.Spawned plain = Jarl.spawnMonitor(ProcessTesting::blockForever);
+            Jarl.send(sender, tuple(a("exit"), plain.pid(), a("normal")));
+            Jarl.send(sender, tuple(a("exit"), plain.pid(), a("kill")));
+            assertThat(awaitDown(plain.monitor()).reason()).isEqualTo(ExitReason.killed());
             Jarl.exit(sender, ExitReason.kill());
             return null;
         });

@@ -22,6 +22,7 @@ import io.jarl.Ref;
 import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.SpawnOptions;
+import io.jarl.Spawned;
 import io.jarl.dist.Node;
 import io.jarl.dist.term.Atom;
 import io.jarl.dist.term.Tuple;
@@ -222,13 +223,14 @@ class LinkMonitorInteropTest {
     void jarlLinkedToAnErlProcessThatExits() throws Exception {
         Jarl.run(() -> {
             RemotePid e1 = erl.agent(false);
-            Pid plain = track(Jarl.spawn(() -> {
+            // monitored from its start: it may be dead before a later monitor, which would say noproc
+            Spawned plain = Jarl.spawnMonitor(() -> {
                 Jarl.link(e1);
                 Jarl.send(e1, exitWith("bye")); // after the LINK: same sender, same receiver
                 Jarl.receive(m -> Jarl.skip());
-            }));
-            Ref ref = Jarl.monitor(plain);
-            assertThat(awaitDown(ref).reason()).isEqualTo(ExitReason.of("bye"));
+            });
+            track(plain.pid());
+            assertThat(awaitDown(plain.monitor()).reason()).isEqualTo(ExitReason.of("bye"));
 
             RemotePid e2 = erl.agent(false);
             Jarl.trapExit(true);
@@ -273,11 +275,11 @@ class LinkMonitorInteropTest {
             Jarl.link(e);
             assertThat(awaitExit(e).reason()).isEqualTo(ExitReason.noproc());
             Jarl.trapExit(false);
-            Pid plain = Jarl.spawn(() -> {
+            Spawned plain = Jarl.spawnMonitor(() -> {
                 Jarl.link(e);
                 Jarl.receive(m -> Jarl.skip());
             });
-            assertThat(awaitDeath(plain).reason()).isEqualTo(ExitReason.noproc());
+            assertThat(awaitDown(plain.monitor()).reason()).isEqualTo(ExitReason.noproc());
             return null;
         });
     }
@@ -445,12 +447,13 @@ class LinkMonitorInteropTest {
     void killThroughALinkIsAnOrdinaryReason() throws Exception {
         Jarl.run(() -> {
             RemotePid e1 = erl.agent(false);
-            Pid plain = track(Jarl.spawn(() -> {
+            Spawned plain = Jarl.spawnMonitor(() -> {
                 Jarl.link(e1);
                 Jarl.send(e1, exitWith("kill"));
                 Jarl.receive(m -> Jarl.skip());
-            }));
-            assertThat(awaitDeath(plain).reason()).isEqualTo(ExitReason.kill());
+            });
+            track(plain.pid());
+            assertThat(awaitDown(plain.monitor()).reason()).isEqualTo(ExitReason.kill());
 
             RemotePid e2 = erl.agent(false);
             Jarl.trapExit(true);
