@@ -107,6 +107,12 @@ class LinkMonitorInteropTest {
                 if (m instanceof Tuple t && t.arity() == 2 && Atom.of("link").equals(t.get(0))) {
                     Jarl.link((Pid) node.mapper().fromTerm(t.get(1)));
                     Jarl.send(to, Atom.of("linked"));
+                } else if (m instanceof Tuple t && t.arity() == 2 && Atom.of("unlink").equals(t.get(0))) {
+                    Pid other = (Pid) node.mapper().fromTerm(t.get(1));
+                    Jarl.unlink(other);
+                    Jarl.send(other, Atom.of("unlinked")); // after the UNLINK_ID: same sender, same receiver
+                } else if (Atom.of("die").equals(m)) {
+                    throw new ExitException(ExitReason.of("late"), "told to die");
                 } else {
                     Jarl.send(to, m);
                 }
@@ -209,6 +215,43 @@ class LinkMonitorInteropTest {
                 + erl.lit(j) + "), link(" + erl.lit(j) + "), " + erl.lit(j) + " ! die");
         assertThat(erl.next(trapping)).isEqualTo(exitTerm(j, "again"));
         assertThat(erl.poll(trapping)).isEqualTo(a("none"));
+    }
+
+    /** erl links, Jarl unlinks (UNLINK_ID from the Jarl side of an erl-made link): erl drops it too. */
+    @Test
+    void erlLinksAndJarlUnlinks() throws Exception {
+        Jarl.run(() -> {
+            Pid j = forwarder(Jarl.self(), false);
+            RemotePid trapping = erl.agent(true);
+            erl.run(trapping, "link(" + erl.lit(j) + ")");
+            eventually("the link reached the Jarl process", () -> links(j).contains(trapping));
+            Jarl.send(j, Tuple.of(a("unlink"), erl.t(trapping)));
+            assertThat(erl.next(trapping)).isEqualTo(a("unlinked"));
+            assertThat(erl.term("element(2, process_info(" + erl.lit(trapping) + ", links))"))
+                    .isEqualTo(io.jarl.dist.term.ErlList.NIL);
+            assertThat(links(j)).isEmpty();
+            Object marker = erl.run(trapping, "monitor(process, " + erl.lit(j) + ")");
+            Jarl.send(j, a("die"));
+            assertThat(erl.next(trapping)).isEqualTo(Tuple.of(a("DOWN"), marker, a("process"), erl.pid(j), a("late")));
+            assertThat(erl.poll(trapping)).isEqualTo(a("none"));
+            return null;
+        });
+    }
+
+    /**
+     * An exit reason of any term crosses both ways unchanged: erl sends one (exit/2) to a Jarl
+     * process, which dies with it, and its link carries it back to erl.
+     */
+    @Test
+    void anyTermAsAnExitReasonRoundTrips() {
+        Pid j = dying(ExitReason.normal()); // never told to die: ends by the exit signal
+        RemotePid trapping = erl.agent(true);
+        RemotePid sender = erl.agent(false);
+        erl.run(trapping, "link(" + erl.lit(j) + ")");
+        eventually("the link reached the Jarl process", () -> links(j).contains(trapping));
+        Object reason = erl.run(sender, "R = {complex, self(), [1, 2.5, <<\"b\">>, [a|b]], #{k => [self()]}, make_ref(), "
+                + "1 bsl 70}, exit(" + erl.lit(j) + ", R), R");
+        assertThat(erl.next(trapping)).isEqualTo(Tuple.of(a("EXIT"), erl.pid(j), reason));
     }
 
     private static List<Pid> links(Pid pid) {
