@@ -88,6 +88,8 @@ final class DistConnection implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Opens when the connection leaves PENDING (up or down). */
     private final CountDownLatch settled = new CountDownLatch(1);
+    /** Opens when the node has taken a closed connection out of its tables. */
+    private final CountDownLatch released = new CountDownLatch(1);
 
     // Set once up.
     private volatile HandshakeResult handshake;
@@ -195,6 +197,16 @@ final class DistConnection implements AutoCloseable {
     State awaitSettled(Duration timeout) throws InterruptedException {
         settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return state;
+    }
+
+    /** The node took this (closed) connection out of its tables: a new one to the peer may be dialled. */
+    void released() {
+        released.countDown();
+    }
+
+    /** Waits, at most {@code timeout}, until {@link #released()}; no network is involved. */
+    void awaitReleased(Duration timeout) throws InterruptedException {
+        released.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     String downReason() {

@@ -321,6 +321,16 @@ public final class DistNode implements Distribution, AutoCloseable {
         if (closed) {
             return null;
         }
+        if (c != null) {
+            // Closing, by another thread: wait until it has left the connection table (local work,
+            // no network), or the new connection's dial would find the peer still connected and
+            // give up, dropping what is sent.
+            try {
+                c.awaitReleased(config.setupTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         NodeName peer = NodeName.parse(node);
         DistConnection fresh = new DistConnection(this, peer);
         if (c != null) {
@@ -415,6 +425,7 @@ public final class DistNode implements Distribution, AutoCloseable {
         connections.remove(c.peerName, c);
         boolean wasUp = table.state(c.peer).isPresent();
         table.connectionDown(c.peer, c);
+        c.released();
         core.nodeDown(c.peerName);
         if (wasUp) {
             log.debug("connection to {} down: {}", c.peerName, reason);
