@@ -3,6 +3,7 @@ package io.jarl.dist.internal;
 import io.jarl.ExitReason;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.dist.NodeName;
 import io.jarl.dist.term.Atom;
@@ -19,9 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -239,7 +240,7 @@ final class DistConnection implements AutoCloseable {
             case Signal.Link(Pid from, Pid to) ->
                     core.exitSignal((RemotePid) to, from, ExitReason.noconnection(), true);
             case Signal.MonitorP(Pid from, Object target, Ref ref) -> core.down(from, ref,
-                    target instanceof String name ? new io.jarl.RemoteName(name, peerName) : target,
+                    target instanceof String name ? new RemoteName(name, peerName) : target,
                     ExitReason.noconnection());
             default -> {
                 // a send or an exit signal to a node that is not connected is dropped, as on the BEAM
@@ -561,7 +562,7 @@ final class DistConnection implements AutoCloseable {
                 if (to == null) {
                     return;
                 }
-                Object object = t.get(1) instanceof Atom name ? new io.jarl.RemoteName(name.name(), peerName)
+                Object object = t.get(1) instanceof Atom name ? new RemoteName(name.name(), peerName)
                         : remote(t, 1);
                 core.down(to, ref(t, 3), object, wire.reasonFromTerm(payloadForm ? payload : t.get(4)));
             }

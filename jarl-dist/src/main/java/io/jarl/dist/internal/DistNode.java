@@ -56,6 +56,14 @@ import org.slf4j.LoggerFactory;
  *   function (the allow-list) in a process of its own, answered as erpc expects.
  * - node monitors: processes subscribed with monitorNodes get NodeUp/NodeDown for visible nodes;
  *   monitorNode subscribers get one NodeDown when that node goes.
+ * - stopped: signals to other nodes behave as on a BEAM node that is no longer alive (sends and
+ *   exit signals dropped, links and monitors answered noconnection); so does the runtime once this
+ *   is uninstalled.
+ * Known limit: the noconnection sweep (Core.nodeDown) goes by node name, not by connection, as the
+ * runtime keeps links and monitors without the connection they were made on. A link or monitor
+ * made over a new connection to the same node in the instant between the old connection leaving
+ * the table and its sweep reaching that process is broken by the old sweep (the BEAM tags each
+ * with its connection id).
  */
 public final class DistNode implements Distribution, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");

@@ -230,8 +230,8 @@ class LinkMonitorInteropTest {
             assertThat(erl.term("element(2, process_info(" + erl.lit(trapping) + ", links))"))
                     .isEqualTo(io.jarl.dist.term.ErlList.NIL);
             assertThat(links(j)).isEmpty();
-            Object marker = erl.run(trapping, "monitor(process, " + erl.lit(j) + ")");
-            Jarl.send(j, a("die"));
+            // the monitor, then the message that kills: in that order at the Jarl process
+            Object marker = erl.run(trapping, "R = monitor(process, " + erl.lit(j) + "), " + erl.lit(j) + " ! die, R");
             assertThat(erl.next(trapping)).isEqualTo(Tuple.of(a("DOWN"), marker, a("process"), erl.pid(j), a("late")));
             assertThat(erl.poll(trapping)).isEqualTo(a("none"));
             return null;
@@ -563,6 +563,7 @@ class LinkMonitorInteropTest {
         // new monitors as markers: the DOWN of each is the first and only one its agent gets
         Object marker1 = erl.run(byPid, "monitor(process, " + erl.lit(j) + ")");
         Object marker2 = erl.run(byName, "monitor(process, " + name + ")");
+        eventually("both new monitors reached the Jarl process", () -> monitoredBy(j).containsAll(List.of(byPid, byName)));
         Jarl.send(j, a("die"));
         assertThat(erl.next(byPid)).isEqualTo(Tuple.of(a("DOWN"), marker1, a("process"), erl.pid(j), a("late")));
         assertThat(erl.next(byName)).isEqualTo(Tuple.of(a("DOWN"), marker2, a("process"),
