@@ -59,6 +59,7 @@ class WrongCookieInteropTest {
     @Test
     void jarlConnectsToANodeWithAnotherCookie() throws Exception {
         Jarl.run(() -> {
+            assertThat(node.ping(good.name)).isTrue(); // the good connection is up before the bad attempt
             RemotePid agent = good.agent(false);
             Jarl.trapExit(true);
             Jarl.link(agent);
