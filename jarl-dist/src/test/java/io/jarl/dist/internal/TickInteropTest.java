@@ -130,8 +130,9 @@ class TickInteropTest {
                             .orElseThrow(() -> new AssertionError("no NodeDown within 3 tick times"));
                     Duration took = Duration.ofNanos(System.nanoTime() - stopped);
                     assertThat(down).isEqualTo(new NodeDown(frozen.name, "net_tick_timeout"));
-                    // silent for a whole tick time, noticed at the next check (every tick time / 4)
-                    assertThat(took).isBetween(TICK.minus(TICK.dividedBy(4)), TICK.plus(TICK.dividedBy(2)));
+                    // silent for a whole tick time (the last read up to a tick interval before the stop),
+                    // noticed at the next check (every tick time / 4): 3 to 5 s, with room for a slow machine
+                    assertThat(took).isBetween(TICK.minus(TICK.dividedBy(4)), TICK.plus(TICK.multipliedBy(3).dividedBy(4)));
                     assertThat(log.linesContaining("not responding")).singleElement().asString()
                             .contains(frozen.name);
                 } finally {
