@@ -112,13 +112,73 @@ final class Kernel {
         return distribution;
     }
 
-    /** The distribution layer; throws if this node is not distributed. */
+    /**
+     * The distribution layer for a signal to {@code what}, on another node. When this node is not
+     * distributed (any more), the signal goes where it would on a BEAM node that is not alive (OTP
+     * after {@code net_kernel:stop/0}): a send or an exit signal is dropped, a link breaks at once
+     * with {@code noconnection}, a monitor fires {@code noconnection}. This used to throw, so a
+     * process holding a pid of another node crashed when it signalled it after the node stopped,
+     * and a dying process linked across stopped telling the rest of its links. (OTP's
+     * {@code monitor/2} on a node that never was alive raises badarg instead; Jarl does not tell
+     * the two apart.)
+     */
     io.jarl.internal.Distribution dist(Object what) {
         io.jarl.internal.Distribution d = distribution;
-        if (d == null) {
-            throw new IllegalStateException(what + " is on another node, but this node is not distributed");
+        return d != null ? d : NotAlive.INSTANCE;
+    }
+
+    /** The distribution of a node that is not alive: nothing reaches another node. */
+    private enum NotAlive implements io.jarl.internal.Distribution {
+        INSTANCE;
+
+        @Override
+        public String nodeName() {
+            return "nonode@nohost";
         }
-        return d;
+
+        @Override
+        public int creation() {
+            return 0;
+        }
+
+        @Override
+        public boolean isConnected(String node) {
+            return false;
+        }
+
+        @Override
+        public void send(Pid from, RemotePid to, Object message) {}
+
+        @Override
+        public void send(Pid from, RemoteName to, Object message) {}
+
+        @Override
+        public void sendAlias(Pid from, Ref alias, Object message) {}
+
+        @Override
+        public boolean link(Pid from, RemotePid to) {
+            return false;
+        }
+
+        @Override
+        public void unlink(Pid from, RemotePid to) {}
+
+        @Override
+        public void linkExit(Pid from, RemotePid to, ExitReason reason) {}
+
+        @Override
+        public void exit(Pid from, RemotePid to, ExitReason reason) {}
+
+        @Override
+        public boolean monitor(Pid watcher, Ref ref, Object target) {
+            return false;
+        }
+
+        @Override
+        public void demonitor(Pid watcher, Ref ref, Object target) {}
+
+        @Override
+        public void monitorExit(Pid dead, Pid watcher, Ref ref, Object object, ExitReason reason) {}
     }
 
     void install(io.jarl.internal.Distribution d) {

@@ -3,6 +3,7 @@ package io.jarl.dist.internal;
 import io.jarl.ExitReason;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.dist.NodeName;
 import io.jarl.dist.term.Atom;
@@ -18,10 +19,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -82,6 +87,10 @@ final class DistConnection implements AutoCloseable {
     private final List<Signal> pending = new ArrayList<>(); // guarded by this while PENDING
     private final LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Opens when the connection leaves PENDING (up or down). */
+    private final CountDownLatch settled = new CountDownLatch(1);
+    /** Opens when the node has taken a closed connection out of its tables. */
+    private final CountDownLatch released = new CountDownLatch(1);
 
     // Set once up.
     private volatile HandshakeResult handshake;
@@ -148,6 +157,7 @@ final class DistConnection implements AutoCloseable {
             pending.clear();
             state = State.UP;
         }
+        settled.countDown();
         Thread.ofVirtual().name("jarl-dist-write-" + peerName).start(this::writeLoop);
         Thread.ofVirtual().name("jarl-dist-read-" + peerName).start(this::readLoop);
         return true;
@@ -165,6 +175,7 @@ final class DistConnection implements AutoCloseable {
             dropped = List.copyOf(pending);
             pending.clear();
         }
+        settled.countDown();
         out.clear();
         out.add(CLOSE);
         HandshakeResult h = handshake;
@@ -186,13 +197,29 @@ final class DistConnection implements AutoCloseable {
         close("disconnected");
     }
 
+    /** Waits until the connection is up or down, at most {@code timeout}; returns its state then. */
+    State awaitSettled(Duration timeout) throws InterruptedException {
+        settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return state;
+    }
+
+    /** The node took this (closed) connection out of its tables: a new one to the peer may be dialled. */
+    void released() {
+        released.countDown();
+    }
+
+    /** Waits, at most {@code timeout}, until {@link #released()}; no network is involved. */
+    void awaitReleased(Duration timeout) throws InterruptedException {
+        released.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     String downReason() {
         return downReason;
     }
 
     // ------------------------------------------------------------------ sending
 
-    /** Queues a signal; never blocks. Dropped if the connection is down. */
+    /** Queues a signal; never blocks. Dropped if the connection is down (a link or monitor: see below). */
     void signal(Signal s) {
         if (state == State.UP) {
             send(s);
@@ -206,6 +233,21 @@ final class DistConnection implements AutoCloseable {
         }
         if (state == State.UP) {
             send(s);
+            return;
+        }
+        // Down: the sender found this connection just before it closed. Its link or monitor was
+        // recorded before this call, but the node's noconnection sweep (Core.nodeDown) may already
+        // have passed that process; answer here, or the link or monitor would stay forever. The
+        // runtime ignores the second noconnection if the sweep did see it.
+        switch (s) {
+            case Signal.Link(Pid from, Pid to) ->
+                    core.exitSignal((RemotePid) to, from, ExitReason.noconnection(), true);
+            case Signal.MonitorP(Pid from, Object target, Ref ref) -> core.down(from, ref,
+                    target instanceof String name ? new RemoteName(name, peerName) : target,
+                    ExitReason.noconnection());
+            default -> {
+                // a send or an exit signal to a node that is not connected is dropped, as on the BEAM
+            }
         }
     }
 
@@ -258,9 +300,9 @@ final class DistConnection implements AutoCloseable {
             }
             case Signal.Link(Pid from, Pid to) -> e.write(Tuple.of((long) LINK, wire.toTerm(from), wire.toTerm(to)));
             case Signal.UnlinkId(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID, id, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(Tuple.of((long) UNLINK_ID, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
             case Signal.UnlinkIdAck(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID_ACK, id, wire.toTerm(from), wire.toTerm(to)));
+                    e.write(Tuple.of((long) UNLINK_ID_ACK, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
             case Signal.LinkExit(Pid from, Pid to, ExitReason reason) -> {
                 if (has(DistFlags.EXIT_PAYLOAD)) {
                     e.write(Tuple.of((long) PAYLOAD_EXIT, wire.toTerm(from), wire.toTerm(to)));
@@ -461,7 +503,7 @@ final class DistConnection implements AutoCloseable {
             }
             case UNLINK_ID -> {
                 expect(t, 4, hasPayload, false);
-                long id = (Long) t.get(1);
+                long id = unlinkId(t);
                 RemotePid from = remote(t, 2);
                 Pid to = localOrNull(t, 3);
                 if (to != null && !unlinking.containsKey(new LinkKey(to, from))) {
@@ -471,7 +513,7 @@ final class DistConnection implements AutoCloseable {
             }
             case UNLINK_ID_ACK -> {
                 expect(t, 4, hasPayload, false);
-                long id = (Long) t.get(1);
+                long id = unlinkId(t);
                 RemotePid from = remote(t, 2);
                 Pid to = localOrNull(t, 3);
                 if (to != null) {
@@ -542,7 +584,7 @@ final class DistConnection implements AutoCloseable {
                 if (to == null) {
                     return;
                 }
-                Object object = t.get(1) instanceof Atom name ? new io.jarl.RemoteName(name.name(), peerName)
+                Object object = t.get(1) instanceof Atom name ? new RemoteName(name.name(), peerName)
                         : remote(t, 1);
                 core.down(to, ref(t, 3), object, wire.reasonFromTerm(payloadForm ? payload : t.get(4)));
             }
@@ -581,6 +623,28 @@ final class DistConnection implements AutoCloseable {
         List<Object> e = new ArrayList<>(t.elements());
         e.removeLast();
         return Tuple.of(e);
+    }
+
+    /**
+     * The id of an UNLINK_ID or UNLINK_ID_ACK: an unsigned 64-bit integer (erl_dist_protocol, "Link
+     * Protocol"), kept in a long with the same bits. It used to be cast to Long, so an id of 2^63 or
+     * more (a BigInteger) or one that was no integer at all failed with a ClassCastException: a
+     * stack trace instead of one line, and no acknowledgement for a valid id.
+     */
+    private static long unlinkId(Tuple t) throws ProtocolException {
+        Object id = t.get(1);
+        if (id instanceof Long l && l >= 0) {
+            return l;
+        }
+        if (id instanceof BigInteger b && b.signum() > 0 && b.bitLength() <= 64) {
+            return b.longValue();
+        }
+        throw new ProtocolException("the unlink id must be an unsigned 64-bit integer: " + t);
+    }
+
+    /** An unlink id as a term: its unsigned value. */
+    private static Object unlinkIdTerm(long id) {
+        return id >= 0 ? (Object) id : new BigInteger(Long.toUnsignedString(id));
     }
 
     private static void expect(Tuple t, int arity, boolean hasPayload, boolean payload) throws ProtocolException {

@@ -56,6 +56,14 @@ import org.slf4j.LoggerFactory;
  *   function (the allow-list) in a process of its own, answered as erpc expects.
  * - node monitors: processes subscribed with monitorNodes get NodeUp/NodeDown for visible nodes;
  *   monitorNode subscribers get one NodeDown when that node goes.
+ * - stopped: signals to other nodes behave as on a BEAM node that is no longer alive (sends and
+ *   exit signals dropped, links and monitors answered noconnection); so does the runtime once this
+ *   is uninstalled.
+ * Known limit: the noconnection sweep (Core.nodeDown) goes by node name, not by connection, as the
+ * runtime keeps links and monitors without the connection they were made on. A link or monitor
+ * made over a new connection to the same node in the instant between the old connection leaving
+ * the table and its sweep reaching that process is broken by the old sweep (the BEAM tags each
+ * with its connection id).
  */
 public final class DistNode implements Distribution, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");
@@ -202,12 +210,18 @@ public final class DistNode implements Distribution, AutoCloseable {
         if (isSelf(to.node())) {
             return; // a pid of an earlier run of this node: dead
         }
-        connection(to.node()).signal(new Signal.Send(from, to, message));
+        DistConnection c = connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.Send(from, to, message));
+        }
     }
 
     @Override
     public void send(Pid from, RemoteName to, Object message) {
-        connection(to.node()).signal(new Signal.RegSend(from, to.name(), message));
+        DistConnection c = connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.RegSend(from, to.name(), message));
+        }
     }
 
     @Override
@@ -216,7 +230,9 @@ public final class DistNode implements Distribution, AutoCloseable {
             return;
         }
         DistConnection c = connection(alias.node());
-        c.signal(new Signal.AliasSend(from, alias, message));
+        if (c != null) {
+            c.signal(new Signal.AliasSend(from, alias, message));
+        }
     }
 
     @Override
@@ -225,7 +241,11 @@ public final class DistNode implements Distribution, AutoCloseable {
             core.exitSignal(to, from, ExitReason.noproc(), true);
             return true;
         }
-        connection(to.node()).link(from, to);
+        DistConnection c = connection(to.node());
+        if (c == null) {
+            return false; // the runtime answers noconnection
+        }
+        c.link(from, to);
         return true;
     }
 
@@ -247,19 +267,28 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     @Override
     public void exit(Pid from, RemotePid to, ExitReason reason) {
-        if (!isSelf(to.node())) {
-            connection(to.node()).signal(new Signal.Exit2(from, to, reason));
+        DistConnection c = isSelf(to.node()) ? null : connection(to.node());
+        if (c != null) {
+            c.signal(new Signal.Exit2(from, to, reason));
         }
     }
 
     @Override
     public boolean monitor(Pid watcher, Ref ref, Object target) {
-        switch (target) {
-            case RemotePid pid when isSelf(pid.node()) -> core.down(watcher, ref, pid, ExitReason.noproc());
-            case RemotePid pid -> connection(pid.node()).signal(new Signal.MonitorP(watcher, pid, ref));
-            case RemoteName name -> connection(name.node()).signal(new Signal.MonitorP(watcher, name.name(), ref));
-            default -> throw new IllegalArgumentException("not a remote process: " + target);
+        if (target instanceof RemotePid pid && isSelf(pid.node())) {
+            core.down(watcher, ref, pid, ExitReason.noproc());
+            return true;
         }
+        Signal.MonitorP signal = switch (target) {
+            case RemotePid pid -> new Signal.MonitorP(watcher, pid, ref);
+            case RemoteName name -> new Signal.MonitorP(watcher, name.name(), ref);
+            default -> throw new IllegalArgumentException("not a remote process: " + target);
+        };
+        DistConnection c = connection(target instanceof RemotePid pid ? pid.node() : ((RemoteName) target).node());
+        if (c == null) {
+            return false; // the runtime answers noconnection
+        }
+        c.signal(signal);
         return true;
     }
 
@@ -286,14 +315,30 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     // ------------------------------------------------------------------ connections
 
-    /** The connection to {@code node}, made (and dialled) if there is none. */
+    /**
+     * The connection to {@code node}, made (and dialled) if there is none; null once this node is
+     * stopped. The callers then do what a BEAM node that is no longer alive does: drop a send or an
+     * exit signal, answer a link or a monitor with noconnection. (This used to throw, so a process
+     * that signalled another node while this one was closing, say in answer to the noconnection
+     * of its links, crashed with an IllegalStateException.)
+     */
     DistConnection connection(String node) {
         DistConnection c = connections.get(node);
         if (c != null && c.state() != DistConnection.State.DOWN) {
             return c;
         }
         if (closed) {
-            throw new IllegalStateException("node " + nodeName() + " is stopped; cannot reach " + node);
+            return null;
+        }
+        if (c != null) {
+            // Closing, by another thread: wait until it has left the connection table (local work,
+            // no network), or the new connection's dial would find the peer still connected and
+            // give up, dropping what is sent.
+            try {
+                c.awaitReleased(config.setupTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         NodeName peer = NodeName.parse(node);
         DistConnection fresh = new DistConnection(this, peer);
@@ -315,13 +360,13 @@ public final class DistNode implements Distribution, AutoCloseable {
             // bring this connection up through established(). Give up if it does not in time.
             try {
                 Optional<ConnectionTable.State> settled = table.awaitSettled(c.peer, config.setupTime().multipliedBy(2));
-                if (settled.isPresent() && settled.get() != ConnectionTable.State.PENDING
-                        && c.state() != DistConnection.State.PENDING) {
-                    return;
-                }
-                if (c.state() == DistConnection.State.PENDING && settled.isPresent()) {
-                    // An up entry whose connection is not ours: wait for the owner to attach.
-                    table.awaitSettled(c.peer, config.setupTime());
+                if (settled.isPresent()) {
+                    // The peer's handshake made a connection: established() marks the table up, then
+                    // brings this connection up. Wait for that second step too. (This checked the
+                    // connection's state right after the table's, and closed it when established()
+                    // had marked the table but not yet brought the connection up: a simultaneous
+                    // connect then lost the connection both sides had just agreed on.)
+                    c.awaitSettled(config.setupTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -389,6 +434,7 @@ public final class DistNode implements Distribution, AutoCloseable {
         connections.remove(c.peerName, c);
         boolean wasUp = table.state(c.peer).isPresent();
         table.connectionDown(c.peer, c);
+        c.released();
         core.nodeDown(c.peerName);
         if (wasUp) {
             log.debug("connection to {} down: {}", c.peerName, reason);
@@ -412,19 +458,15 @@ public final class DistNode implements Distribution, AutoCloseable {
             return true;
         }
         DistConnection c = connection(node);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (c.state() == DistConnection.State.PENDING && System.nanoTime() < deadline) {
-            try {
-                table.awaitSettled(c.peer, Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-                if (c.state() == DistConnection.State.PENDING) {
-                    Thread.sleep(1); // the table settled before the connection came up: yield briefly
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        if (c == null) {
+            return false; // this node is stopped
         }
-        return c.state() == DistConnection.State.UP;
+        try {
+            return c.awaitSettled(timeout) == DistConnection.State.UP;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Closes the connection to {@code node} (OTP: {@code erlang:disconnect_node/1}). */
@@ -470,6 +512,10 @@ public final class DistNode implements Distribution, AutoCloseable {
             return;
         }
         DistConnection c = connection(node);
+        if (c == null) {
+            Jarl.send(pid, new NodeDown(node, "node " + nodeName() + " is stopped"));
+            return;
+        }
         nodeWatchers.compute(node, (n, l) -> {
             List<Pid> copy = l == null ? new ArrayList<>() : new ArrayList<>(l);
             copy.add(pid);
@@ -517,19 +563,23 @@ public final class DistNode implements Distribution, AutoCloseable {
             c.signal(new Signal.SpawnReply(request, from, 0, "notsup"));
             return;
         }
-        Object res = call ? a.get(0) : null;
         Object m = a.get(call ? 1 : 0), f = a.get(call ? 2 : 1), fargs = a.get(call ? 3 : 2);
-        Ref resRef = res instanceof Ref r ? r : null;
         Pid worker = Jarl.spawn(() -> {
             Jarl.receive(Go.class);
-            Object outcome = apply(m, f, fargs, resRef, call);
-            if (call && monitor) {
+            if (cast) {
+                // A cast has no result reference and nobody to answer (a tuple holding a null
+                // reference used to crash the worker after the function ran).
+                run(m, f, fargs, false);
+                return;
+            }
+            Object outcome = apply(m, f, fargs, a.get(0));
+            if (monitor) {
                 // Answer through the monitor ourselves, then end normally: the result is the "exit
                 // reason" erpc expects, but it is not a failure worth a crash report here.
                 core.demonitored(Jarl.self(), request);
                 c.monitorExit(request, from, Jarl.self(), ExitReason.of(outcome));
             }
-            if (link && call) {
+            if (link) {
                 throw new io.jarl.ExitException(ExitReason.of(outcome), "erpc call done");
             }
         });
@@ -546,19 +596,36 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     private record Go() {}
 
+    /**
+     * What running an exported function gave: its value, or (when {@code error} is set) the error
+     * reason and the stack (null for a bad request) that erpc and rpc report.
+     */
+    private record Outcome(Object value, Object error, Object stack) {
+        static Outcome returned(Object value) {
+            return new Outcome(value, null, null);
+        }
+    }
+
     /** Runs an exported function for erpc: {@code {Res, return, V}} or {@code {Res, error, R, Stack}}. */
-    private Object apply(Object m, Object f, Object fargs, Ref resRef, boolean call) {
-        Object res = resRef == null ? Atom.UNDEFINED : resRef; // rex has no result reference
+    private Object apply(Object m, Object f, Object fargs, Object res) {
+        Outcome o = run(m, f, fargs, true);
+        if (o.error() == null) {
+            return Tuple.of(res, Atom.of("return"), o.value());
+        }
+        return o.stack() == null ? Tuple.of(res, Atom.of("error"), o.error())
+                : Tuple.of(res, Atom.of("error"), o.error(), o.stack());
+    }
+
+    private Outcome run(Object m, Object f, Object fargs, boolean call) {
         if (!(m instanceof Atom module) || !(f instanceof Atom function) || !(fargs instanceof ErlList list)
                 || !list.isProper()) {
-            return Tuple.of(res, Atom.of("error"), Tuple.of(Atom.of("erpc"), Atom.of("badarg")));
+            return new Outcome(null, Tuple.of(Atom.of("erpc"), Atom.of("badarg")), null);
         }
         List<Object> args = list.elements();
         RpcFunction fn = export(module.name(), function.name(), args.size());
         if (fn == null) {
             // As an undefined function on the BEAM: error undef, with the call as the stack.
-            return Tuple.of(res, Atom.of("error"), Atom.of("undef"),
-                    ErlList.of(Tuple.of(module, function, list, ErlList.NIL)));
+            return new Outcome(null, Atom.of("undef"), ErlList.of(Tuple.of(module, function, list, ErlList.NIL)));
         }
         try {
             List<Object> javaArgs = new ArrayList<>();
@@ -566,7 +633,7 @@ public final class DistNode implements Distribution, AutoCloseable {
                 javaArgs.add(wire.mapper().fromTerm(arg));
             }
             Object value = fn.apply(List.copyOf(javaArgs));
-            return Tuple.of(res, Atom.of("return"), wire.mapper().toTerm(value));
+            return Outcome.returned(wire.mapper().toTerm(value));
         } catch (Exception | LinkageError e) {
             if (!call) {
                 log.warn("rpc cast {}:{}/{} failed", module, function, args.size(), e);
@@ -574,19 +641,22 @@ public final class DistNode implements Distribution, AutoCloseable {
             // An ExitException's reason is the error as Erlang sees it (e.g. ExitReason.of("badarg")
             // is error:badarg); any other exception is {'its.Class', <<"its message">>}.
             ExitReason reason = e instanceof io.jarl.ExitException x ? x.reason() : ExitReason.crash(e);
-            return Tuple.of(res, Atom.of("error"), wire.toTerm(reason),
+            return new Outcome(null, wire.toTerm(reason),
                     ErlList.of(Tuple.of(module, function, (long) args.size(), ErlList.NIL)));
         }
     }
 
-    /** Runs an exported function for rex: the value, or {@code {badrpc, Reason}}. */
+    /**
+     * Runs an exported function for rex: the value, or {@code {badrpc, {'EXIT', {Reason, Stack}}}}.
+     * (Built without erpc's result reference: rex calls have none, and a null in a tuple is not a
+     * term, which made every rex call to a Jarl node crash its worker and time out.)
+     */
     Object applyForRex(Object m, Object f, Object fargs) {
-        Object outcome = apply(m, f, fargs, null, true);
-        Tuple t = (Tuple) outcome;
-        if (Atom.of("return").equals(t.get(1))) {
-            return t.get(2);
+        Outcome o = run(m, f, fargs, true);
+        if (o.error() == null) {
+            return o.value();
         }
-        Object reason = t.arity() == 4 ? Tuple.of(t.get(2), t.get(3)) : t.get(2);
+        Object reason = o.stack() == null ? o.error() : Tuple.of(o.error(), o.stack());
         return Tuple.of(Atom.of("badrpc"), Tuple.of(Atom.of("EXIT"), reason));
     }
 

@@ -11,11 +11,14 @@ import io.jarl.dist.term.ErlPid;
 import io.jarl.dist.term.ErlRef;
 import io.jarl.dist.term.PidMapper;
 import io.jarl.dist.term.TermMapper;
+import io.jarl.dist.term.TermMappingException;
 import io.jarl.dist.term.Tuple;
 import io.jarl.internal.Core;
 import io.jarl.internal.Gen;
 import io.jarl.server.From;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * Implementation overview.
@@ -34,9 +37,13 @@ import java.util.Objects;
  *   {shutdown, Detail} are ExitReason's named reasons; any other atom is ExitReason.of(its name);
  *   anything else ExitReason.of(the mapped term). Going out, ExitReason.of("text") is the atom text
  *   (reasons are atoms by convention in Erlang) and a Java crash is {'exception class', <<"message">>}.
+ * - a term that does not fit the user's registered types (a record's tag with other components) is
+ *   still delivered, mapped without them: the BEAM delivers any term, and failing the frame would
+ *   close the connection for everyone on it.
  */
 /** Jarl values to Erlang terms and back, for one node. Thread-safe. */
 public final class Wire implements PidMapper {
+    private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");
     static final Atom GEN_CALL = Atom.of("$gen_call");
     static final Atom GEN_CAST = Atom.of("$gen_cast");
     static final Atom ALIAS = Atom.of("alias");
@@ -47,6 +54,8 @@ public final class Wire implements PidMapper {
     private final String nodeName;
     private final int creation;
     private final TermMapper mapper;
+    /** The mapping without the user's records and enums, for terms that do not fit them. */
+    private final TermMapper plain;
 
     /** @param types the user's registered records and enums (a builder without a PidMapper) */
     public Wire(String nodeName, int creation, TermMapper.Builder types) {
@@ -54,6 +63,7 @@ public final class Wire implements PidMapper {
         this.node = Atom.of(nodeName);
         this.creation = creation;
         this.mapper = types.pidMapper(this).build();
+        this.plain = TermMapper.builder().pidMapper(this).build();
     }
 
     public Atom node() {
@@ -145,18 +155,40 @@ public final class Wire implements PidMapper {
                     && from.get(0) instanceof Pid caller) {
                 Ref tag = callTag(from.get(1));
                 if (tag != null) {
-                    return new Gen.Call(new From(caller, tag), mapper.fromTerm(t.get(2)));
+                    return new Gen.Call(new From(caller, tag), map(t.get(2)));
                 }
             } else if (t.arity() == 2 && GEN_CAST.equals(t.get(0))) {
-                return new Gen.Cast(mapper.fromTerm(t.get(1)));
+                return new Gen.Cast(map(t.get(1)));
             } else if (t.arity() == 2) {
                 Ref reply = replyTag(t.get(0));
                 if (reply != null) {
-                    return new Gen.Reply(reply, mapper.fromTerm(t.get(1)));
+                    return new Gen.Reply(reply, map(t.get(1)));
                 }
             }
         }
-        return mapper.fromTerm(term);
+        return map(term);
+    }
+
+    /**
+     * The Jarl value of a term from another node. A term that has a registered record's tag but
+     * does not fit it ({@code {point, a, b}} for {@code Point(long x, long y)}) is still a term the
+     * BEAM delivers: it arrives mapped without the registered types (tuples stay tuples), with a
+     * warning, rather than failing the frame (which closed the whole connection: every link and
+     * monitor between the two nodes broke because of one message). A term nested deeper than the
+     * mapper goes arrives as it is.
+     */
+    private Object map(Object term) {
+        try {
+            return mapper.fromTerm(term);
+        } catch (TermMappingException e) {
+            log.warn("a term from another node does not fit its registered type ({}); delivered unmapped",
+                    e.getMessage());
+        }
+        try {
+            return plain.fromTerm(term);
+        } catch (TermMappingException e) {
+            return term;
+        }
     }
 
     /** The tag of an incoming call: a plain reference, or {@code [alias | Ref]}; null if neither. */
@@ -227,9 +259,9 @@ public final class Wire implements PidMapper {
             };
         }
         if (term instanceof Tuple t && t.arity() == 2 && Atom.of("shutdown").equals(t.get(0))) {
-            return ExitReason.shutdown(mapper.fromTerm(t.get(1)));
+            return ExitReason.shutdown(map(t.get(1)));
         }
-        return ExitReason.of(mapper.fromTerm(term));
+        return ExitReason.of(map(term));
     }
 
     @Override

@@ -225,6 +225,10 @@ class NodeInteropTest {
     void erlMonitorsAJarlProcessByName() {
         String ref = erl.eval("begin R = monitor(process, {echo, " + q(jarlName) + "}), put(r, R), ok end.");
         assertThat(ref).isEqualTo("ok");
+        // monitor/2 returns before the MONITOR_P reaches the Jarl node: stopping the server at once
+        // could beat it (the DOWN would then say noproc)
+        eventually("erl's monitor reached the server", () -> Jarl.info(echo).map(i -> !i.monitoredBy().isEmpty())
+                .orElse(false));
         GenServer.stop(echo, ExitReason.of("bye"), Duration.ofSeconds(5));
         assertThat(erl.eval("receive {'DOWN', _, process, _, Reason} -> Reason after 5000 -> timeout end.")).isEqualTo("bye");
     }
