@@ -65,8 +65,9 @@ import java.util.Set;
  *   <tr><td>{@code Map}</td><td>map</td><td>unmodifiable {@code Map} (insertion ordered)</td></tr>
  *   <tr><td>registered record {@code R(a, b)}</td><td>{@code {r, A, B}}</td><td>the record</td></tr>
  *   <tr><td>registered enum constant</td><td>atom</td><td>the constant</td></tr>
- *   <tr><td>{@link Pid}, {@link Ref}</td><td>pid, reference, through the {@link PidMapper}</td>
- *       <td>what the {@link PidMapper} gives</td></tr>
+ *   <tr><td>{@link Pid}, {@link Ref}</td><td>pid, reference: with a node's {@link PidMapper}, the
+ *       Jarl pid or reference itself (its encoder writes it; its decoder gives Jarl pids, in tuples
+ *       too); without one, refused</td><td>what the {@link PidMapper} gives</td></tr>
  *   <tr><td>a {@link Term}, {@code Long}, {@code BigInteger}, {@code Double}</td><td>itself</td>
  *       <td>itself (atoms, unknown tuples, improper lists, binaries, funs, ports stay terms)</td></tr>
  *   </tbody>
@@ -164,6 +165,14 @@ public final class TermMapper {
     // ---- Java to term
 
     /**
+     * The external term format of {@code value} (OTP: {@code term_to_binary/1}), pids and references
+     * written through this mapper's {@link PidMapper}.
+     */
+    public byte[] termToBinary(Object value) {
+        return new TermEncoder(TermEncoder.Options.DEFAULT, pids == PidMapper.NONE ? null : pids).encode(toTerm(value));
+    }
+
+    /**
      * The term for {@code value}, as the table in the class description says.
      *
      * @throws TermMappingException naming the type and its place in {@code value} if something has
@@ -239,10 +248,12 @@ public final class TermMapper {
                 return Binary.of(bytes);
             }
             case Pid pid -> {
-                return Objects.requireNonNull(pids.toTerm(pid), "PidMapper gave null");
+                // With a node's PidMapper a Jarl pid is a term as it is (what its decoder gives,
+                // what its encoder writes); without one it has no Erlang form.
+                return pids == PidMapper.NONE ? Objects.requireNonNull(pids.toTerm(pid), "PidMapper gave null") : pid;
             }
             case Ref ref -> {
-                return Objects.requireNonNull(pids.toTerm(ref), "PidMapper gave null");
+                return pids == PidMapper.NONE ? Objects.requireNonNull(pids.toTerm(ref), "PidMapper gave null") : ref;
             }
             case Enum<?> e -> {
                 EnumType type = enums.get(e.getDeclaringClass());

@@ -77,7 +77,7 @@ class BadPeerTest {
     }
 
     private static ErlPid jarlPid(Pid pid) {
-        return (ErlPid) node.mapper().toTerm(pid);
+        return (ErlPid) io.jarl.dist.term.Terms.binaryToTerm(node.mapper().termToBinary(pid));
     }
 
     static Stream<Arguments> garbage() {

@@ -116,7 +116,7 @@ final class Cluster implements AutoCloseable {
      * pid or reference of any node, a term of any kind.
      */
     static String lit(Node node, Object value) {
-        byte[] bytes = Terms.termToBinary(node.mapper().toTerm(value));
+        byte[] bytes = node.mapper().termToBinary(value);
         StringBuilder out = new StringBuilder("binary_to_term(<<");
         for (int i = 0; i < bytes.length; i++) {
             out.append(i == 0 ? "" : ",").append(bytes[i] & 0xFF);

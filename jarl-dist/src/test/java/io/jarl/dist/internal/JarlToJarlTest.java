@@ -81,8 +81,7 @@ class JarlToJarlTest {
 
     /** The next report of {@code agent}. */
     private static Object report(Pid agent) {
-        Object from = node.mapper().toTerm(agent);
-        return Jarl.receive(m -> m instanceof Tuple t && t.arity() == 2 && from.equals(t.get(0)) ? t.get(1)
+        return Jarl.receive(m -> m instanceof Tuple t && t.arity() == 2 && agent.equals(t.get(0)) ? t.get(1)
                 : Jarl.skip(), ProcessTesting.WAIT)
                 .orElseThrow(() -> new AssertionError("no report from " + agent + " within " + ProcessTesting.WAIT
                         + "; the peer's output:\n" + peer.output()));

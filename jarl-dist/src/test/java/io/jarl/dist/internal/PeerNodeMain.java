@@ -13,7 +13,6 @@ import io.jarl.dist.Node;
 import io.jarl.dist.NodeOptions;
 import io.jarl.dist.RpcException;
 import io.jarl.dist.term.Atom;
-import io.jarl.dist.term.ErlPid;
 import io.jarl.dist.term.Tuple;
 import io.jarl.server.CallResult;
 import io.jarl.server.From;
@@ -126,8 +125,8 @@ public final class PeerNodeMain {
 
         @Override
         public Result<Integer> handleInfo(Object message, Integer n) {
-            if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof ErlPid p) {
-                Jarl.send(node.mapper().fromTerm(p, Pid.class), Tuple.of(Atom.of("echo"), t.get(1)));
+            if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid p) {
+                Jarl.send(p, Tuple.of(Atom.of("echo"), t.get(1)));
             }
             return Result.noReply(n);
         }

@@ -114,8 +114,9 @@ final class Shell {
         return node.mapper().toTerm(value);
     }
 
+    /** A pid as the wire writes it, as a plain term (what a decoder without a node gives). */
     ErlPid pid(Pid pid) {
-        return (ErlPid) t(pid);
+        return (ErlPid) io.jarl.dist.term.Terms.binaryToTerm(node.mapper().termToBinary(pid));
     }
 
     /** {@code {'EXIT', From, Reason}} as erl sees it. */

@@ -13,7 +13,6 @@ import io.jarl.SpawnOptions;
 import io.jarl.dist.Node;
 import io.jarl.dist.NodeDown;
 import io.jarl.dist.term.Atom;
-import io.jarl.dist.term.ErlPid;
 import io.jarl.dist.term.Tuple;
 import io.jarl.testing.LogCapture;
 import io.jarl.testing.NoLeakedProcesses;
@@ -80,8 +79,8 @@ class TermRoundTripInteropTest {
     private static void echo() {
         while (true) {
             Object m = Jarl.receive();
-            if (m instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof ErlPid from) {
-                Jarl.send(node.mapper().fromTerm(from, Pid.class), Tuple.of(Atom.of("rt_echo"), t.get(1)));
+            if (m instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from) {
+                Jarl.send(from, Tuple.of(Atom.of("rt_echo"), t.get(1)));
             } else if (m instanceof List<?> l && l.size() == 2 && l.getFirst() instanceof Pid from) {
                 Jarl.send(from, List.of(Atom.of("rt_mapped"), l.get(1)));
             }
