@@ -212,7 +212,6 @@ public final class BenchMain {
         if (all.isEmpty()) {
             return;
         }
-        long t0 = System.nanoTime();
         List<Scenario> scenarios = new ArrayList<>();
         for (Scenario s : all) {
             Optional<String> why = BenchChild.notApplicable(runtime, s);
@@ -224,15 +223,16 @@ public final class BenchMain {
                 scenarios.add(s);
             }
         }
+        if (scenarios.isEmpty()) {
+            return;
+        }
+        if (runtime.equals("beam") && beam.erl().isEmpty()) {
+            out.println(BEAM_SKIPPED);
+            return;
+        }
+        long t0 = System.nanoTime();
         try {
-            if (scenarios.isEmpty()) {
-                return;
-            }
             if (runtime.equals("beam")) {
-                if (beam.erl().isEmpty()) {
-                    out.println(BEAM_SKIPPED);
-                    return;
-                }
                 runBeam(beam.erl().get(), beam.dir(), sizes, scenarios, out, results);
             } else if (o.inProcess()) {
                 BenchChild.run(runtime, sizes, scenarios, r -> {
@@ -250,11 +250,8 @@ public final class BenchMain {
             }
         } catch (Exception e) {
             out.println("# runtime=" + runtime + " failed: " + e);
-        } finally {
-            if (!scenarios.isEmpty()) {
-                printTook(out, runtime, t0);
-            }
         }
+        printTook(out, runtime, t0);
     }
 
     /**
@@ -272,9 +269,8 @@ public final class BenchMain {
             runner.run(pair, scenarios, results);
         } catch (Exception e) {
             out.println("# runtime=" + pair.id() + " failed: " + e);
-        } finally {
-            printTook(out, pair.id(), t0);
         }
+        printTook(out, pair.id(), t0);
     }
 
     private static void printTook(PrintStream out, String runtime, long t0) {
