@@ -9,17 +9,29 @@
 %% and "# ..." lines with the individual runs. As on the JVM: one untimed warm-up, then the median
 %% of the timed runs.
 %%
+%% The distributed scenarios (dist_send, dist_call) run between two nodes; for a pair whose
+%% receiving side is the BEAM, BenchMain starts
+%%   erl -sname R -setcookie C -start_epmd false -noshell -pa Dir -run jarl_bench dist_receiver
+%% (ERL_EPMD_PORT set to the pair's private EPMD), which registers the counter and the echo server,
+%% prints "# dist_ready node=<its name>" and halts when its standard input ends; for a pair whose
+%% sending side is the BEAM, it then starts
+%%   erl -sname S ... -run jarl_bench dist_main Pair Peer key=value... scenario...
+%% which prints the pair's result lines (runtime=<Pair>). The JVM's side of both is io.jarl.bench.JarlDist.
+%%
 %% The module is also genserver_call's server: a gen_server that answers every call with its request.
 -module(jarl_bench).
 -behaviour(gen_server).
--export([main/1]).
+-export([main/1, dist_receiver/0, dist_main/1]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 main(Args) ->
     {Opts, Names} = lists:partition(fun(A) -> lists:member($=, A) end, Args),
     Sizes = maps:from_list([parse_opt(O) || O <- Opts]),
+    run_and_halt(fun() -> run(Names, Sizes) end).
+
+run_and_halt(Fun) ->
     try
-        run(Names, Sizes),
+        Fun(),
         halt(0)
     catch
         Class:Reason:Stack ->
@@ -92,21 +104,31 @@ median(Values) ->
         0 -> (lists:nth(N div 2, Sorted) + lists:nth(N div 2 + 1, Sorted)) / 2
     end.
 
-format(Value, Unit) when Unit =:= "bytes"; Unit =:= "calls/s"; Unit =:= "lookups/s" ->
+format(Value, "bytes") ->
     integer_to_list(round(Value));
 format(Value, "ratio") ->
     float_to_list(float(Value), [{decimals, 3}]);
-format(Value, _) ->
-    float_to_list(float(Value), [{decimals, 1}]).
+format(Value, Unit) ->
+    case lists:suffix("/s", Unit) of
+        true -> integer_to_list(round(Value)); % a rate: calls/s, lookups/s, msgs/s
+        false -> float_to_list(float(Value), [{decimals, 1}])
+    end.
 
 result(Name, Values, Unit) ->
-    runs_note(Name, "", Values, Unit),
-    io:format("scenario=~s runtime=beam value=~s unit=~s~n", [Name, format(median(Values), Unit), Unit]).
+    result("beam", Name, Values, Unit).
+
+%% Runtime is "beam", or the pair a distributed scenario ran on ("beam_beam", "beam_jarl").
+result(Runtime, Name, Values, Unit) ->
+    runs_note(Runtime, Name, "", Values, Unit),
+    io:format("scenario=~s runtime=~s value=~s unit=~s~n", [Name, Runtime, format(median(Values), Unit), Unit]).
 
 %% "# <name> runtime=beam[ <what>] runs=[...] <unit>": every timed run, in order.
 runs_note(Name, What, Values, Unit) ->
-    io:format("# ~s runtime=beam~s runs=[~s] ~s~n",
-              [Name, What, lists:join(" ", [format(V, Unit) || V <- Values]), Unit]).
+    runs_note("beam", Name, What, Values, Unit).
+
+runs_note(Runtime, Name, What, Values, Unit) ->
+    io:format("# ~s runtime=~s~s runs=[~s] ~s~n",
+              [Name, Runtime, What, lists:join(" ", [format(V, Unit) || V <- Values]), Unit]).
 
 wait_for_count(Count) ->
     case erlang:system_info(process_count) > Count of
@@ -558,3 +580,119 @@ task_await(#task{ref = Ref, owner = Owner} = Task, Timeout) ->
         erlang:demonitor(Ref, [flush]),
         exit({timeout, {'Elixir.Task', await, [Task, Timeout]}})
     end.
+
+%% ------------------------------------------------------------------ dist_send and dist_call
+
+%% Two nodes on loopback; this node is either side of the pair. The terms on the wire are the same
+%% whichever runtime the other side is (io.jarl.bench.JarlDist speaks them too):
+%% - the counter, registered as jarl_bench_counter on the receiving node: {count, N, Driver} makes it
+%%   answer {counting, Counter} and count the next N {msg, I} messages, then send Driver
+%%   {counted, N, SumOfI}, which the driver checks;
+%% - the echo server, jarl_bench_echo: a gen_server (this module) answering each call with its request.
+-define(DIST_COUNTER, jarl_bench_counter).
+-define(DIST_ECHO, jarl_bench_echo).
+-define(DIST_CALLERS, 16).
+-define(DIST_WAIT, 60000).
+
+%% The receiving node: serves until its standard input ends (BenchMain closes it, or dies).
+dist_receiver() ->
+    run_and_halt(fun() ->
+        {ok, _} = gen_server:start({local, ?DIST_ECHO}, ?MODULE, [], []),
+        true = register(?DIST_COUNTER, spawn(fun dist_counter/0)),
+        io:format("# dist_ready node=~s~n", [node()]),
+        wait_for_eof()
+    end).
+
+wait_for_eof() ->
+    case io:get_line("") of
+        eof -> ok;
+        {error, _} -> ok;
+        _ -> wait_for_eof()
+    end.
+
+dist_counter() ->
+    receive
+        {count, N, Driver} when is_integer(N), N >= 0, is_pid(Driver) ->
+            Driver ! {counting, self()},
+            Driver ! {counted, N, dist_count(N, 0)},
+            dist_counter()
+    end.
+
+dist_count(0, Sum) -> Sum;
+dist_count(N, Sum) -> receive {msg, I} -> dist_count(N - 1, Sum + I) end.
+
+%% The sending node: Args are the pair (the runtime of the result lines), the receiving node's name,
+%% the sizes (key=value) and the scenarios.
+dist_main([Pair, Peer | Args]) ->
+    {Opts, Names} = lists:partition(fun(A) -> lists:member($=, A) end, Args),
+    Sizes = maps:from_list([parse_opt(O) || O <- Opts]),
+    PeerNode = list_to_atom(Peer),
+    run_and_halt(fun() ->
+        true = net_kernel:connect_node(PeerNode) orelse error({cannot_connect, PeerNode}),
+        dist_run(Names, Pair, PeerNode, Sizes)
+    end).
+
+dist_run([], _Pair, _Peer, _S) ->
+    ok;
+dist_run(["dist_send" | Rest], Pair, Peer, S) ->
+    dist_send(Pair, Peer, S),
+    dist_run(Rest, Pair, Peer, S);
+dist_run(["dist_call" | Rest], Pair, Peer, S) ->
+    dist_call(Pair, Peer, S),
+    dist_run(Rest, Pair, Peer, S);
+dist_run([Other | _], _Pair, _Peer, _S) ->
+    error({unknown_scenario, Other}).
+
+dist_send(Pair, Peer, #{dist_send_warm := Warm, dist_send := N, dist_senders := Senders, dist_send_runs := Runs}) ->
+    Values = in_proc(fun() ->
+        dist_send_run(Peer, Warm, Senders),
+        repeat(Runs, fun() -> dist_send_run(Peer, N, Senders) end)
+    end),
+    result(Pair, "dist_send", Values, "msgs/s").
+
+%% One run: Senders processes send {msg, I} for I in 0..N-1 (sender K the I with I rem Senders = K)
+%% to the counter; the time is from telling them to start until the counter reports all N.
+dist_send_run(Peer, N, Senders) ->
+    Self = self(),
+    {?DIST_COUNTER, Peer} ! {count, N, Self},
+    Counter = receive {counting, C} -> C after ?DIST_WAIT -> error({no_counter_on, Peer}) end,
+    Pids = [spawn_link(fun() -> receive go -> dist_send_loop(Counter, K, N, Senders) end end)
+            || K <- lists:seq(0, Senders - 1)],
+    T0 = now_ns(),
+    [P ! go || P <- Pids],
+    Expected = N * (N - 1) div 2,
+    receive
+        {counted, N, Expected} -> N * 1.0e9 / (now_ns() - T0);
+        {counted, N, Sum} -> error({counted_sum, Sum, expected, Expected})
+    after ?DIST_WAIT -> error({counter_did_not_report, N})
+    end.
+
+dist_send_loop(_Counter, I, N, _Step) when I >= N ->
+    ok;
+dist_send_loop(Counter, I, N, Step) ->
+    Counter ! {msg, I},
+    dist_send_loop(Counter, I + Step, N, Step).
+
+dist_call(Pair, Peer, #{dist_rtt_warm := RttWarm, dist_rtt := Rtt, dist_rtt_runs := RttRuns,
+                        dist_call_warm_millis := Warm, dist_call_millis := Millis, dist_call_runs := Runs}) ->
+    Echo = {?DIST_ECHO, Peer},
+    Rtts = in_proc(fun() ->
+        dist_rtt_run(Echo, RttWarm),
+        repeat(RttRuns, fun() -> dist_rtt_run(Echo, Rtt) end)
+    end),
+    result(Pair, "dist_call_rtt", Rtts, "us"),
+    Call = fun(Request) -> Request = gen_server:call(Echo, Request) end,
+    Rates = in_proc(fun() ->
+        calls_run(Call, ?DIST_CALLERS, Warm),
+        repeat(Runs, fun() -> calls_run(Call, ?DIST_CALLERS, Millis) end)
+    end),
+    result(Pair, "dist_call_" ++ integer_to_list(?DIST_CALLERS), Rates, "calls/s").
+
+%% One run: N calls one after the other, each timed; the median round trip in microseconds.
+dist_rtt_run(Echo, N) ->
+    median([dist_timed_call(Echo, I) || I <- lists:seq(1, N)]).
+
+dist_timed_call(Echo, I) ->
+    T0 = now_ns(),
+    I = gen_server:call(Echo, I),
+    (now_ns() - T0) / 1000.

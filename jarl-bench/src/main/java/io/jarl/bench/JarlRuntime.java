@@ -223,7 +223,7 @@ final class JarlRuntime implements JvmRuntime {
      * Starts {@code clients} processes that each do {@code call} (with their number of calls so far
      * as the request) until {@code millis} ms have passed; returns the calls per second of them all.
      */
-    private static double callRun(int clients, int millis, LongConsumer call) {
+    static double callRun(int clients, int millis, LongConsumer call) {
         Pid me = self();
         Pid[] cs = new Pid[clients];
         for (int i = 0; i < clients; i++) {

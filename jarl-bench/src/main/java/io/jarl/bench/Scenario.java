@@ -8,7 +8,11 @@ import java.util.List;
  * The scenarios the runner knows, in the order they run, with the names of the lines they print.
  * {@code spawn_1m} and {@code idle_bytes} are one measurement (the same million idle processes);
  * {@code call_fanin} prints {@code call_fanin_16} and {@code call_fanin_100}; {@code genserver_call}
- * prints {@code genserver_call_1}, {@code genserver_call_16} and {@code genserver_call_100}.
+ * prints {@code genserver_call_1}, {@code genserver_call_16} and {@code genserver_call_100};
+ * {@code dist_call} prints {@code dist_call_rtt} (µs, printed {@code us}) and {@code dist_call_16}.
+ *
+ * <p>{@code dist_send} and {@code dist_call} are {@linkplain #distributed() distributed}: they run
+ * between two nodes, on the {@link Pair}s ({@code jarl_jarl}, {@code jarl_beam}...), not on one runtime.
  *
  * <p>A runtime may have nothing comparable for a scenario ({@code registry_lookup} on Pekko): it then
  * prints a {@link NotApplicable} line saying why, and the table shows {@code n/a}.
@@ -24,13 +28,22 @@ public enum Scenario {
     SELECTIVE_RECEIVE("selective_receive", "ratio", "a call with 100,000 messages queued, against one with none"),
     REGISTRY_LOOKUP("registry_lookup", "lookups/s",
             "16 processes reading a registry of 10,000 keys (beam: ets; pekko: not applicable)"),
-    TASK_ASYNC_AWAIT("task_async_await", "ms", "1,000,000 tasks started and awaited, 1,000 at a time");
+    TASK_ASYNC_AWAIT("task_async_await", "ms", "1,000,000 tasks started and awaited, 1,000 at a time"),
+    DIST_SEND("dist_send", "msgs/s", "1,000,000 {msg, I} from 4 processes to a counter on another node (pairs)"),
+    DIST_CALL("dist_call", "us,calls/s",
+            "a remote gen_server call: 1 caller's round trip (us), 16 callers' calls/s (pairs)");
 
     /** The client counts of {@link #CALL_FANIN}. */
     public static final int[] FANIN_CLIENTS = {16, 100};
 
     /** The client counts of {@link #GENSERVER_CALL}. */
     public static final int[] GENSERVER_CLIENTS = {1, 16, 100};
+
+    /** The callers of {@code dist_call_16} (the BEAM side has the same constant, DIST_CALLERS). */
+    public static final int DIST_CALLERS = 16;
+
+    /** {@link #DIST_CALL}'s lines: the round trip of one caller, then the rate of {@link #DIST_CALLERS}. */
+    public static final String DIST_CALL_RTT = "dist_call_rtt", DIST_CALL_MANY = "dist_call_" + DIST_CALLERS;
 
     public final String id;
     public final String unit;
@@ -45,6 +58,9 @@ public enum Scenario {
 
     /** The names of the output lines this scenario prints. */
     public List<String> lineNames() {
+        if (this == DIST_CALL) {
+            return List.of(DIST_CALL_RTT, DIST_CALL_MANY);
+        }
         if (this == CALL_FANIN || this == GENSERVER_CALL) {
             List<String> names = new ArrayList<>();
             for (int c : clients()) {
@@ -62,6 +78,22 @@ public enum Scenario {
             case GENSERVER_CALL -> GENSERVER_CLIENTS.clone();
             default -> new int[0];
         };
+    }
+
+    /** The unit of one of this scenario's lines ({@link #lineNames()}). */
+    public String unit(String lineName) {
+        if (!lineNames().contains(lineName)) {
+            throw new IllegalArgumentException(lineName + " is not a line of " + id + ": " + lineNames());
+        }
+        if (this == DIST_CALL) {
+            return lineName.equals(DIST_CALL_RTT) ? "us" : "calls/s";
+        }
+        return unit;
+    }
+
+    /** Whether the scenario runs between two nodes (on {@link Pair}s) rather than on one runtime. */
+    public boolean distributed() {
+        return this == DIST_SEND || this == DIST_CALL;
     }
 
     /** Whether a smaller value is better (time, bytes, ratio); for rates (calls/s, lookups/s) larger is better. */

@@ -1,6 +1,8 @@
 package io.jarl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -117,8 +119,16 @@ class BenchMainTest {
                 .map(m -> m.group(1)).distinct().toList();
         assertThat(read).contains("registry_keys", "registry_readers", "task_batch", "tasks").allMatch(given::contains);
         for (Scenario s : Scenario.values()) {
-            assertThat(erl).as(s.id).contains("run([\"" + s.id + "\" | Rest], S) ->");
+            assertThat(erl).as(s.id).contains(s.distributed()
+                    ? "dist_run([\"" + s.id + "\" | Rest], Pair, Peer, S) ->"
+                    : "run([\"" + s.id + "\" | Rest], S) ->");
         }
+        assertThat(read).contains("dist_send", "dist_senders", "dist_rtt", "dist_call_millis");
+        // The terms both sides speak, and the callers' count.
+        assertThat(erl).contains("-define(DIST_COUNTER, " + JarlDist.COUNTER + ").",
+                "-define(DIST_ECHO, " + JarlDist.ECHO + ").", "-define(DIST_CALLERS, " + Scenario.DIST_CALLERS + ").",
+                "{count, N, Driver}", "{counting, self()}", "{counted, N, dist_count(N, 0)}", "{msg, I}",
+                "io:format(\"" + JarlDist.READY + "~s~n\", [node()])");
         assertThat(Sizes.fullSize().erlangArgs()).contains("registry_keys=10000", "registry_readers=16",
                 "tasks=1000000", "task_batch=1000");
     }
@@ -153,5 +163,159 @@ class BenchMainTest {
         assertThat(BenchMain.Options.parse(List.of("task_async_await", "registry_lookup")).scenarios())
                 .containsExactly(Scenario.REGISTRY_LOOKUP, Scenario.TASK_ASYNC_AWAIT);
         assertThat(Scenario.REGISTRY_LOOKUP.lineNames()).containsExactly("registry_lookup");
+        assertThat(o.pairs()).containsExactly(new Pair("jarl", "jarl"), new Pair("jarl", "beam"),
+                new Pair("beam", "jarl"), new Pair("beam", "beam"));
+    }
+
+    @Test
+    void pairsAreSelectedByNameOrByBothTheirRuntimes() {
+        assertThat(BenchMain.Options.parse(List.of()).pairs()).isEqualTo(Pair.ALL);
+        assertThat(BenchMain.Options.parse(List.of("--runtime", "jarl,pekko")).pairs())
+                .containsExactly(new Pair("jarl", "jarl"));
+        var named = BenchMain.Options.parse(List.of("--runtime=beam_jarl,jarl_jarl", "dist_call_rtt"));
+        assertThat(named.runtimes()).isEmpty();
+        assertThat(named.pairs()).extracting(Pair::id).containsExactly("jarl_jarl", "beam_jarl");
+        assertThat(named.scenarios()).containsExactly(Scenario.DIST_CALL);
+        assertThat(BenchMain.Options.parse(List.of("--runtime", "beam,jarl_beam")).pairs()).extracting(Pair::id)
+                .containsExactly("jarl_beam", "beam_beam");
+        assertThatThrownBy(() -> BenchMain.Options.parse(List.of("--runtime", "pekko_pekko")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jarl_jarl, jarl_beam");
+        assertThat(Pair.of("jarl_beam")).contains(new Pair("jarl", "beam"));
+        assertThat(new Pair("jarl", "beam").needsErl()).isTrue();
+        assertThat(new Pair("jarl", "jarl").needsErl()).isFalse();
+        assertThatThrownBy(() -> new Pair("pekko", "jarl")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Scenario.DIST_CALL.lineNames()).containsExactly("dist_call_rtt", "dist_call_16");
+        assertThat(Scenario.DIST_CALL.unit("dist_call_rtt")).isEqualTo("us");
+        assertThat(Scenario.DIST_CALL.unit("dist_call_16")).isEqualTo("calls/s");
+        assertThat(Scenario.DIST_SEND.unit("dist_send")).isEqualTo("msgs/s");
+        assertThat(Scenario.of("dist_call_16")).isEqualTo(Scenario.DIST_CALL);
+        assertThat(Scenario.parse(List.of())).filteredOn(Scenario::distributed)
+                .containsExactly(Scenario.DIST_SEND, Scenario.DIST_CALL);
+    }
+
+    /** The pairs' table: a column per pair (and n/a for Pekko), then each pair against beam_beam. */
+    @Test
+    void thePairTableComparesEachPairWithTwoBeamNodes() {
+        var o = BenchMain.Options.parse(List.of("--runtime", "jarl,pekko,beam", "pingpong", "dist_send", "dist_call"));
+        List<Result> results = List.of(
+                new Result("pingpong", "jarl", 300, "ns"), new Result("pingpong", "beam", 600, "ns"),
+                new Result("dist_send", "jarl_jarl", 1_000_000, "msgs/s"),
+                new Result("dist_send", "jarl_beam", 300_000, "msgs/s"),
+                new Result("dist_send", "beam_beam", 250_000, "msgs/s"),
+                new Result("dist_call_rtt", "jarl_jarl", 18.5, "us"),
+                new Result("dist_call_rtt", "jarl_beam", 37, "us"),
+                new Result("dist_call_rtt", "beam_jarl", 74, "us"),
+                new Result("dist_call_rtt", "beam_beam", 37, "us"),
+                new Result("dist_call_16", "jarl_jarl", 90_000, "calls/s"),
+                new Result("dist_call_16", "beam_beam", 45_000, "calls/s"));
+        List<NotApplicable> na = List.of(new NotApplicable("dist_send", "pekko", "no Erlang distribution"),
+                new NotApplicable("dist_call", "pekko", "no Erlang distribution"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            BenchMain.printTable(out, o, results, na);
+            BenchMain.printPairTable(out, o, results, na);
+        }
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+
+        // The single-runtime table has no pair in it, and no distributed line.
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("scenario\\s+unit\\s+jarl\\s+beam\\s+jarl/beam"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("pingpong\\s+ns\\s+300\\.0\\s+600\\.0\\s+2\\.00"));
+        assertThat(lines).filteredOn(l -> l.startsWith("dist_")).hasSize(3);
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("Between two nodes on loopback"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("scenario\\s+unit\\s+jarl_jarl\\s+jarl_beam\\s+"
+                + "beam_jarl\\s+beam_beam\\s+pekko\\s+jarl_jarl/beam_beam\\s+jarl_beam/beam_beam\\s+beam_jarl/beam_beam"));
+        // Rates: pair/beam_beam; times: beam_beam/pair; "-" where a pair has no value, n/a for Pekko.
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "dist_send\\s+msgs/s\\s+1000000\\s+300000\\s+-\\s+250000\\s+n/a\\s+4\\.00\\s+1\\.20\\s+-"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "dist_call_rtt\\s+us\\s+18\\.5\\s+37\\.0\\s+74\\.0\\s+37\\.0\\s+n/a\\s+2\\.00\\s+1\\.00\\s+0\\.50"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "dist_call_16\\s+calls/s\\s+90000\\s+-\\s+-\\s+45000\\s+n/a\\s+2\\.00\\s+-\\s+-"));
+    }
+
+    /**
+     * jarl_jarl for real, at quick size: two child JVMs, the receiver's embedded EPMD on a free port;
+     * every result checked by its sender (the counter's sum, each echo), and nothing left running.
+     */
+    @Test
+    @Timeout(90)
+    void quickJarlJarlPairRunsBothDistributedScenariosInChildJvms() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Result> results;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            results = BenchMain.run(List.of("--quick", "--runtime", "jarl_jarl", "--jvm-opts", SMALL_JVM,
+                    "dist_send", "dist_call"), out);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(output).contains("# mode: quick; runtimes: ; pairs: jarl_jarl; scenarios: dist_send dist_call");
+        assertThat(output.lines().filter(l -> l.startsWith("# dist_ready node=jbr"))).hasSize(2);
+        assertThat(output.lines().filter(l -> l.startsWith("scenario="))).containsExactly(
+                lineOf(results, 0), lineOf(results, 1), lineOf(results, 2));
+        assertThat(results).extracting(Result::scenario, Result::runtime, Result::unit).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dist_send", "jarl_jarl", "msgs/s"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_rtt", "jarl_jarl", "us"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_16", "jarl_jarl", "calls/s"));
+        assertThat(results).allSatisfy(r -> assertThat(r.value()).isPositive());
+        assertThat(output).doesNotContain("failed");
+        assertThat(output.lines().filter(l -> l.startsWith("dist_call_rtt "))).singleElement().asString()
+                .matches("dist_call_rtt\\s+us\\s+\\d+\\.\\d");
+        assertThat(Children.running()).isZero();
+    }
+
+    /** The Java and the Erlang side speak the same terms, both ways (needs erl; skipped without it). */
+    @Test
+    @Timeout(120)
+    void quickPairsOfJarlAndBeamNodes() throws Exception {
+        assumeTrue(BenchMain.findOnPath("erl").isPresent() && BenchMain.findOnPath("epmd").isPresent(),
+                "erl not found: install Erlang (apt-get install erlang-base)");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Result> results;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            results = BenchMain.run(List.of("--quick", "--runtime", "jarl_beam,beam_jarl", "--jvm-opts", SMALL_JVM,
+                    "dist_send", "dist_call"), out);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(output).doesNotContain("failed");
+        assertThat(results).extracting(Result::scenario, Result::runtime).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dist_send", "jarl_beam"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_rtt", "jarl_beam"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_16", "jarl_beam"),
+                org.assertj.core.groups.Tuple.tuple("dist_send", "beam_jarl"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_rtt", "beam_jarl"),
+                org.assertj.core.groups.Tuple.tuple("dist_call_16", "beam_jarl"));
+        assertThat(results).allSatisfy(r -> assertThat(r.value()).isPositive());
+        assertThat(Children.running()).isZero();
+    }
+
+    /** A sender that does not finish in time is killed, and so are the receiving node and its EPMD. */
+    @Test
+    @Timeout(90)
+    void aPairThatTimesOutLeavesNothingRunning() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setProperty("jarl.bench.limitSeconds", "0");
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            List<Result> results = BenchMain.run(List.of("--quick", "--runtime", "jarl_jarl", "--jvm-opts", SMALL_JVM,
+                    "dist_send"), out);
+            assertThat(results).isEmpty();
+        } finally {
+            System.clearProperty("jarl.bench.limitSeconds");
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("# scenario=dist_send runtime=jarl_jarl failed: no result within 0 s; killed");
+        assertThat(output).doesNotContain("Between two nodes"); // no pair has a result: no table
+        // The killed JVM's thread dump, saved for a hang, is of no interest here.
+        var dump = java.util.regex.Pattern.compile("\\(thread dump: (\\S+)\\)").matcher(output);
+        while (dump.find()) {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(dump.group(1)));
+        }
+        assertThat(Children.running()).isZero();
+    }
+
+    private static final String SMALL_JVM = "-Xms64m -Xmx512m";
+
+    private static String lineOf(List<Result> results, int i) {
+        return results.get(i).line();
     }
 }
