@@ -171,6 +171,27 @@ public final class ConnectionTable implements PendingConnections {
         }
     }
 
+    /**
+     * Waits until {@code peer} has an entry (a handshake from it has started, or a connection is
+     * up) or {@code timeout} passes; returns whether it has one. For a dial that lost a simultaneous
+     * connect before the peer's own attempt arrived.
+     */
+    public boolean awaitEntry(NodeName peer, Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!entries.containsKey(peer)) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public AcceptDecision acceptPending(NodeName self, NodeName peer, boolean published, HandshakeAttempt acceptor) {
         HandshakeAttempt replaced = null;

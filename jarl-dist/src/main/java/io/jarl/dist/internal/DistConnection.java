@@ -7,6 +7,7 @@ import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.dist.NodeName;
 import io.jarl.dist.term.Atom;
+import io.jarl.dist.term.AtomCache;
 import io.jarl.dist.term.ErlPid;
 import io.jarl.dist.term.ErlRef;
 import io.jarl.dist.term.TermDecodeException;
@@ -39,13 +40,16 @@ import org.slf4j.LoggerFactory;
  * objects, since the flags the handshake negotiates decide their encoding), UP, DOWN.
  *
  * Sending: the sending process's thread maps and encodes its signal into a frame
- * (4-byte length, 112, control term, optional payload term: pass-through framing, as we offer
- * neither DIST_HDR_ATOM_CACHE nor FRAGMENTS) and queues the bytes; a writer thread drains the queue
+ * (4-byte length, then 112 and the control and optional payload terms (pass-through), or, when the
+ * atom cache or fragments were negotiated, a 131,68 header with no atom cache refs and the terms
+ * without version bytes) and queues the bytes; a writer thread drains the queue
  * into a buffered stream and flushes when the queue is empty. Encoding in the senders spreads the
  * work over the cores; one queue per connection keeps each sender's signals in order, as the BEAM
  * guarantees between a pair of processes.
  *
- * Receiving: a reader thread reads a frame, decodes the control term and the payload, and applies
+ * Receiving: a reader thread reads a frame (pass-through; a 131,68 header whose atom cache
+ * references resolve through the peer's AtomCache; or 131,69/70 fragments, reassembled by sequence
+ * id with caps on their number and size), decodes the control term and the payload, and applies
  * the signal to the local process through Core (deliver, link, exit, monitor...). Frames larger than
  * the limit, undecodable terms and unknown control messages close the connection with a logged
  * reason, as the BEAM does; the node and its other connections carry on.
@@ -95,6 +99,8 @@ final class DistConnection implements AutoCloseable {
     // Set once up.
     private volatile HandshakeResult handshake;
     private long flags;
+    /** Whether frames carry distribution headers (131, 68) rather than the pass-through tag 112. */
+    private boolean headerFraming;
     private boolean visible;
     private int peerCreation;
     private volatile long lastRead;
@@ -141,6 +147,7 @@ final class DistConnection implements AutoCloseable {
             }
             handshake = result;
             flags = result.negotiatedFlags();
+            headerFraming = (flags & (DistFlags.DIST_HDR_ATOM_CACHE | DistFlags.FRAGMENTS)) != 0;
             visible = result.visible();
             peerCreation = result.peerCreation();
             lastRead = System.nanoTime();
@@ -274,67 +281,84 @@ final class DistConnection implements AutoCloseable {
         return has(target instanceof String ? DistFlags.DIST_MONITOR | DistFlags.DIST_MONITOR_NAME : DistFlags.DIST_MONITOR);
     }
 
-    /** The frame for {@code s}: length, 112, control term, payload term. */
+    /** No payload after the control message. */
+    private static final Object NO_PAYLOAD = new Object();
+
+    /**
+     * The frame for {@code s}: length, then the pass-through tag 112 and the control and payload
+     * terms each with its version byte; or, when the atom cache or fragments were negotiated (the
+     * BEAM then requires distribution headers), {@code 131, 68} and a header with no atom cache
+     * references, then both terms without version bytes, their atoms written inline.
+     */
     private byte[] encode(Signal s) {
-        TermEncoder e = new TermEncoder(TermEncoder.Options.DEFAULT, wire);
-        e.writeByte(0).writeByte(0).writeByte(0).writeByte(0).writeByte(112);
+        Object control;
+        Object payload = NO_PAYLOAD;
         switch (s) {
             case Signal.Send(Pid from, Pid to, Object message) -> {
-                Object msg = wire.toWire(message);
-                if (has(DistFlags.SEND_SENDER)) {
-                    e.write(Tuple.of((long) SEND_SENDER, wire.toTerm(from), wire.toTerm(to)));
-                } else {
-                    e.write(Tuple.of((long) SEND, Wire.EMPTY, wire.toTerm(to)));
-                }
-                e.write(msg);
+                payload = wire.toWire(message);
+                control = has(DistFlags.SEND_SENDER) ? Tuple.of((long) SEND_SENDER, wire.toTerm(from), wire.toTerm(to))
+                        : Tuple.of((long) SEND, Wire.EMPTY, wire.toTerm(to));
             }
             case Signal.RegSend(Pid from, String name, Object message) -> {
-                Object msg = wire.toWire(message);
-                e.write(Tuple.of((long) REG_SEND, wire.toTerm(from), Wire.EMPTY, Atom.of(name)));
-                e.write(msg);
+                payload = wire.toWire(message);
+                control = Tuple.of((long) REG_SEND, wire.toTerm(from), Wire.EMPTY, Atom.of(name));
             }
             case Signal.AliasSend(Pid from, Ref alias, Object message) -> {
-                Object msg = wire.toWire(message);
-                e.write(Tuple.of((long) ALIAS_SEND, wire.toTerm(from), wire.toTerm(alias)));
-                e.write(msg);
+                payload = wire.toWire(message);
+                control = Tuple.of((long) ALIAS_SEND, wire.toTerm(from), wire.toTerm(alias));
             }
-            case Signal.Link(Pid from, Pid to) -> e.write(Tuple.of((long) LINK, wire.toTerm(from), wire.toTerm(to)));
+            case Signal.Link(Pid from, Pid to) -> control = Tuple.of((long) LINK, wire.toTerm(from), wire.toTerm(to));
             case Signal.UnlinkId(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
+                    control = Tuple.of((long) UNLINK_ID, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to));
             case Signal.UnlinkIdAck(long id, Pid from, Pid to) ->
-                    e.write(Tuple.of((long) UNLINK_ID_ACK, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to)));
+                    control = Tuple.of((long) UNLINK_ID_ACK, unlinkIdTerm(id), wire.toTerm(from), wire.toTerm(to));
             case Signal.LinkExit(Pid from, Pid to, ExitReason reason) -> {
                 if (has(DistFlags.EXIT_PAYLOAD)) {
-                    e.write(Tuple.of((long) PAYLOAD_EXIT, wire.toTerm(from), wire.toTerm(to)));
-                    e.write(wire.toTerm(reason));
+                    control = Tuple.of((long) PAYLOAD_EXIT, wire.toTerm(from), wire.toTerm(to));
+                    payload = wire.toTerm(reason);
                 } else {
-                    e.write(Tuple.of((long) EXIT, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason)));
+                    control = Tuple.of((long) EXIT, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason));
                 }
             }
             case Signal.Exit2(Pid from, Pid to, ExitReason reason) -> {
                 if (has(DistFlags.EXIT_PAYLOAD)) {
-                    e.write(Tuple.of((long) PAYLOAD_EXIT2, wire.toTerm(from), wire.toTerm(to)));
-                    e.write(wire.toTerm(reason));
+                    control = Tuple.of((long) PAYLOAD_EXIT2, wire.toTerm(from), wire.toTerm(to));
+                    payload = wire.toTerm(reason);
                 } else {
-                    e.write(Tuple.of((long) EXIT2, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason)));
+                    control = Tuple.of((long) EXIT2, wire.toTerm(from), wire.toTerm(to), wire.toTerm(reason));
                 }
             }
             case Signal.MonitorP(Pid from, Object target, Ref ref) ->
-                    e.write(Tuple.of((long) MONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref)));
+                    control = Tuple.of((long) MONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref));
             case Signal.DemonitorP(Pid from, Object target, Ref ref) ->
-                    e.write(Tuple.of((long) DEMONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref)));
+                    control = Tuple.of((long) DEMONITOR_P, wire.toTerm(from), procTerm(target), wire.toTerm(ref));
             case Signal.MonitorPExit(Object object, Pid to, Ref ref, ExitReason reason) -> {
                 if (has(DistFlags.EXIT_PAYLOAD)) {
-                    e.write(Tuple.of((long) PAYLOAD_MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref)));
-                    e.write(wire.toTerm(reason));
+                    control = Tuple.of((long) PAYLOAD_MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref));
+                    payload = wire.toTerm(reason);
                 } else {
-                    e.write(Tuple.of((long) MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref),
-                            wire.toTerm(reason)));
+                    control = Tuple.of((long) MONITOR_P_EXIT, procTerm(object), wire.toTerm(to), wire.toTerm(ref),
+                            wire.toTerm(reason));
                 }
             }
-            case Signal.SpawnReply(Ref request, Pid to, int replyFlags, Object result) -> e.write(Tuple.of(
+            case Signal.SpawnReply(Ref request, Pid to, int replyFlags, Object result) -> control = Tuple.of(
                     (long) SPAWN_REPLY, wire.toTerm(request), wire.toTerm(to), (long) replyFlags,
-                    result instanceof Pid p ? wire.toTerm(p) : Atom.of((String) result)));
+                    result instanceof Pid p ? wire.toTerm(p) : Atom.of((String) result));
+        }
+        TermEncoder e = new TermEncoder(TermEncoder.Options.DEFAULT, wire);
+        e.writeByte(0).writeByte(0).writeByte(0).writeByte(0);
+        if (headerFraming) {
+            e.writeByte(131).writeByte(68).writeByte(0); // a distribution header with no atom cache refs
+            e.writeBare(control);
+            if (payload != NO_PAYLOAD) {
+                e.writeBare(payload);
+            }
+        } else {
+            e.writeByte(112);
+            e.write(control);
+            if (payload != NO_PAYLOAD) {
+                e.write(payload);
+            }
         }
         byte[] frame = e.toByteArray();
         int len = frame.length - 4;
@@ -445,23 +469,132 @@ final class DistConnection implements AutoCloseable {
         }
     }
 
+    // Receiving side of the distribution header (reader thread only): the peer's atom cache, and
+    // the messages whose fragments are still arriving, by sequence id.
+    private AtomCache atomCache;
+    private final java.util.HashMap<Long, Fragments> fragments = new java.util.HashMap<>();
+    private long fragmentBytes;
+    /** How many fragmented messages may be in flight at once on one connection. */
+    private static final int MAX_FRAGMENTED = 64;
+
+    /** A fragmented message being reassembled: the bytes so far and the fragment id expected next. */
+    private static final class Fragments {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        long next;
+    }
+
     private void dispatch(TermDecoder decoder, byte[] frame) throws ProtocolException {
-        if ((frame[0] & 0xFF) != 112) {
-            throw new ProtocolException("expected a pass-through frame (112), got a frame starting with "
-                    + (frame[0] & 0xFF) + " (atom cache and fragments were not negotiated)");
+        int tag = frame[0] & 0xFF;
+        if (tag == 112) {
+            TermDecoder.Decoded control = decoder.decode(frame, 1, frame.length);
+            Object payload = null;
+            boolean hasPayload = control.end() < frame.length;
+            if (hasPayload) {
+                TermDecoder.Decoded p = decoder.decode(frame, control.end(), frame.length);
+                if (p.end() != frame.length) {
+                    throw new ProtocolException((frame.length - p.end()) + " bytes follow the payload");
+                }
+                payload = p.term();
+            }
+            handle(control.term(), payload, hasPayload);
+            return;
         }
-        TermDecoder.Decoded control = decoder.decode(frame, 1, frame.length);
+        if (tag != 131 || frame.length < 2) {
+            throw new ProtocolException("a frame starts with 112 (pass-through) or 131 (a distribution header), not "
+                    + tag);
+        }
+        if (!headerFraming) {
+            throw new ProtocolException("a distribution header, but neither the atom cache nor fragments were"
+                    + " negotiated");
+        }
+        switch (frame[1] & 0xFF) {
+            case 68 -> headerFrame(decoder, frame, 2, frame.length);
+            case 69, 70 -> fragment(decoder, frame, (frame[1] & 0xFF) == 69);
+            default -> throw new ProtocolException("unknown distribution header 131," + (frame[1] & 0xFF));
+        }
+    }
+
+    /** 131,69 (first fragment: sequence id, fragment id, then the header) or 131,70 (the next ones). */
+    private void fragment(TermDecoder decoder, byte[] frame, boolean first) throws ProtocolException {
+        if (frame.length < 18) {
+            throw new ProtocolException("a fragment header needs a sequence and a fragment id: " + frame.length
+                    + " bytes");
+        }
+        long seq = readLong(frame, 2);
+        long fragId = readLong(frame, 10);
+        if (fragId < 1) {
+            throw new ProtocolException("fragment id " + Long.toUnsignedString(fragId) + " (ids count down to 1)");
+        }
+        Fragments f;
+        if (first) {
+            if (fragId == 1) {
+                headerFrame(decoder, frame, 18, frame.length); // a message in one fragment
+                return;
+            }
+            if (fragments.containsKey(seq)) {
+                throw new ProtocolException("fragmented message " + Long.toUnsignedString(seq) + " started twice");
+            }
+            if (fragments.size() >= MAX_FRAGMENTED) {
+                throw new ProtocolException("more than " + MAX_FRAGMENTED + " fragmented messages at once");
+            }
+            f = new Fragments();
+            fragments.put(seq, f);
+        } else {
+            f = fragments.get(seq);
+            if (f == null) {
+                throw new ProtocolException("a fragment of message " + Long.toUnsignedString(seq)
+                        + ", which never started");
+            }
+            if (fragId != f.next) {
+                throw new ProtocolException("fragment " + fragId + " of message " + Long.toUnsignedString(seq)
+                        + " where " + f.next + " was expected");
+            }
+        }
+        int body = frame.length - 18;
+        fragmentBytes += body;
+        if (fragmentBytes > node.maxFrameBytes()) {
+            throw new ProtocolException("fragmented messages hold more than " + node.maxFrameBytes() + " bytes");
+        }
+        f.bytes.write(frame, 18, body);
+        f.next = fragId - 1;
+        if (fragId == 1) {
+            fragments.remove(seq);
+            byte[] whole = f.bytes.toByteArray();
+            fragmentBytes -= whole.length;
+            headerFrame(decoder, whole, 0, whole.length);
+        }
+    }
+
+    private static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[at + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** The atom cache header at {@code offset}, then the control and payload terms without version bytes. */
+    private void headerFrame(TermDecoder decoder, byte[] bytes, int offset, int limit) throws ProtocolException {
+        if (atomCache == null) {
+            atomCache = new AtomCache(true);
+        }
+        AtomCache.Header header = atomCache.readHeader(bytes, offset, limit);
+        TermDecoder.Decoded control = decoder.decodeBare(bytes, header.end(), limit, header.refs());
         Object payload = null;
-        boolean hasPayload = control.end() < frame.length;
+        boolean hasPayload = control.end() < limit;
         if (hasPayload) {
-            TermDecoder.Decoded p = decoder.decode(frame, control.end(), frame.length);
-            if (p.end() != frame.length) {
-                throw new ProtocolException((frame.length - p.end()) + " bytes follow the payload");
+            TermDecoder.Decoded p = decoder.decodeBare(bytes, control.end(), limit, header.refs());
+            if (p.end() != limit) {
+                throw new ProtocolException((limit - p.end()) + " bytes follow the payload");
             }
             payload = p.term();
         }
-        if (!(control.term() instanceof Tuple t) || t.arity() < 1 || !(t.get(0) instanceof Long op)) {
-            throw new ProtocolException("a control message must be a tuple starting with an integer: " + control.term());
+        handle(control.term(), payload, hasPayload);
+    }
+
+    private void handle(Object control, Object payload, boolean hasPayload) throws ProtocolException {
+        if (!(control instanceof Tuple t) || t.arity() < 1 || !(t.get(0) instanceof Long op)) {
+            throw new ProtocolException("a control message must be a tuple starting with an integer: " + control);
         }
         handle(op.intValue(), t, payload, hasPayload);
     }

@@ -11,19 +11,18 @@ import java.util.List;
  * this node requires is refused. The values below are OTP's, bit for bit.
  *
  * <h2>What Jarl offers, and why</h2>
- * {@link #DEFAULT_OFFERED} is what the connection layer implements with pass-through framing
- * ({@code 112, 131 control, 131 message}): the mandatory flags of OTP 25 and 26, the OTP 25 digest
+ * {@link #DEFAULT_OFFERED} is what the connection layer implements: the mandatory flags of OTP 25
+ * and 26, the OTP 25 digest
  * (which OTP 27 makes mandatory), remote monitors by pid and by name (without them a Java process's
  * death never reaches an Erlang monitor), {@code SEND_SENDER}, {@code EXIT_PAYLOAD},
  * {@code BIG_SEQTRACE_LABELS}, {@code SPAWN} (without it {@code rpc:call} gives
- * {@code {badrpc, notsup}}) and {@code ALIAS}, plus {@link #PUBLISHED} unless the node is hidden.
- * That is {@code 0xd075f0fbd}, the set the reference measured against OTP 25.2.3.
- *
- * <p>{@link #DIST_HDR_ATOM_CACHE} and {@link #FRAGMENTS} are <em>not</em> offered: if either is
- * negotiated, the BEAM sends and requires {@code 131, 68} distribution headers and rejects
- * pass-through frames, so offering them is a promise that the connection layer implements the
- * atom cache and fragment reassembly. They are optional in every OTP release; add them once that
- * exists.
+ * {@code {badrpc, notsup}}), {@code ALIAS}, and {@link #DIST_HDR_ATOM_CACHE} and {@link #FRAGMENTS},
+ * plus {@link #PUBLISHED} unless the node is hidden. That is {@code 0xd07df2fbd}, the full set the
+ * reference measured against OTP 25.2.3. With either of the last two negotiated, the BEAM sends
+ * and requires {@code 131, 68} distribution headers (and may fragment large messages): the
+ * connection layer reads the peer's atom cache and reassembles fragments, and sends headers with no
+ * atom cache references and unfragmented frames, which OTP accepts. With a peer that offers neither
+ * (JInterface), frames are pass-through ({@code 112, 131 control, 131 message}).
  *
  * <h2>Required of peers</h2>
  * {@link #DEFAULT_REQUIRED} is OTP 26's mandatory set ({@code DFLAGS_MANDATORY}): OTP 25's eleven
@@ -110,7 +109,8 @@ public final class DistFlags {
 
     /** What Jarl offers, without {@link #PUBLISHED} (added for visible nodes). */
     public static final long DEFAULT_OFFERED = MANDATORY_25 | MANDATORY_26 | MANDATORY_25_DIGEST | DIST_MONITOR
-            | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | BIG_SEQTRACE_LABELS | SPAWN | ALIAS;
+            | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | BIG_SEQTRACE_LABELS | SPAWN | ALIAS
+            | DIST_HDR_ATOM_CACHE | FRAGMENTS;
 
     /** Flags only the BEAM's internals use; a node must never offer them. */
     static final long INTERNAL = LOCAL_EXT | 0x8000L | 0x200000L;

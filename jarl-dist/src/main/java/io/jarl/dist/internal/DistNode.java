@@ -354,6 +354,11 @@ public final class DistNode implements Distribution, AutoCloseable {
     }
 
     private void dial(DistConnection c) {
+        dial(c, 0);
+    }
+
+    /** {@code retries}: how often a lost simultaneous connect sent this dial back to wait (at most 3). */
+    private void dial(DistConnection c, int retries) {
         Optional<HandshakeAttempt> attempt = table.beginConnect(c.peer);
         if (attempt.isEmpty()) {
             // A handshake from the peer is under way (or its connection is being brought up): it will
@@ -381,11 +386,29 @@ public final class DistNode implements Distribution, AutoCloseable {
             established(result);
         } catch (HandshakeException e) {
             log.debug("cannot connect to {}: {}", c.peerName, e.getMessage());
-            if (c.state() == DistConnection.State.PENDING && table.state(c.peer).isEmpty()) {
+            boolean peerIsDialling = e.reason() == HandshakeException.Reason.SIMULTANEOUS_NOK
+                    || e.reason() == HandshakeException.Reason.SUPERSEDED;
+            if (c.state() == DistConnection.State.PENDING && table.state(c.peer).isEmpty()
+                    && (!peerIsDialling || retries >= 3)) {
                 c.close(e.getMessage());
             } else if (c.state() == DistConnection.State.PENDING) {
-                dial(c); // the peer's own attempt won the simultaneous connect: wait for it
+                // The peer's own attempt won the simultaneous connect: wait for it to reach our
+                // acceptor (it may not have yet: a nok can come before the peer's own dial arrives),
+                // keeping what was queued meanwhile, as a pending connection of the BEAM does.
+                if (peerIsDialling && table.state(c.peer).isEmpty()) {
+                    awaitPeerAttempt(c);
+                }
+                dial(c, retries + 1);
             }
+        }
+    }
+
+    /** Waits up to the setup time for the peer's own handshake to show in the table. */
+    private void awaitPeerAttempt(DistConnection c) {
+        try {
+            table.awaitEntry(c.peer, config.setupTime());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
         }
     }
 

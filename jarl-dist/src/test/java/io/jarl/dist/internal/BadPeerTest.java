@@ -89,7 +89,7 @@ class BadPeerTest {
                 bad("a truncated term", p -> p.sendRaw(RawPeer.frame(112, 131, 104, 3, 97, 1)), "3 elements declared"),
                 bad("a frame of only the pass-through byte", p -> p.sendRaw(RawPeer.frame(112)), "version byte"),
                 bad("not a pass-through frame", p -> p.sendRaw(RawPeer.frame(131, 68, 0, 104, 1, 97, 2)),
-                        "expected a pass-through frame"),
+                        "neither the atom cache nor fragments were negotiated"),
                 bad("a control message that is not a tuple", p -> p.send(Atom.of("hello")), "must be a tuple"),
                 bad("an unknown control message", p -> p.send(Tuple.of(99L, Atom.of("x"))), "unknown control message 99"),
                 bad("a LINK of the wrong arity", p -> p.send(Tuple.of(1L, p.pid(1))), "arity"),

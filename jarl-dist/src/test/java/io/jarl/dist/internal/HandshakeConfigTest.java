@@ -44,6 +44,6 @@ class HandshakeConfigTest {
     @Test
     void theCookieDoesNotShowInTheConfiguration() {
         assertThat(HandshakeConfig.of(ME, 7, Cookie.of("TOPSECRET")).toString()).doesNotContain("TOPSECRET")
-                .contains("me@h").contains("visible").contains("0xd075f0fbc");
+                .contains("me@h").contains("visible").contains("0xd07df2fbc");
     }
 }

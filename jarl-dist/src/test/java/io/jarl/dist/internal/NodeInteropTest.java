@@ -163,6 +163,20 @@ class NodeInteropTest {
                 .isEqualTo("{echo,ping}");
     }
 
+    /**
+     * With the atom cache and fragments negotiated (Jarl offers both, as erl does), erl sends its
+     * atoms through the atom cache and a message over 64 KiB in fragments; Jarl answers with
+     * headers and no fragments, which erl accepts.
+     */
+    @Test
+    void largeMessagesArriveInFragmentsAndGoBackWhole() {
+        assertThat(erl.eval("begin B = crypto:strong_rand_bytes(200000), {echo, " + q(jarlName) + "} ! {self(), {big, B}},"
+                + " receive {echo, {big, B}} -> same; Other -> {other, size(term_to_binary(Other))}"
+                + " after 5000 -> timeout end end.")).isEqualTo("same");
+        assertThat(erl.eval("begin L = lists:seq(1, 30000), R = gen_server:call({echo, " + q(jarlName) + "}, {list, L}),"
+                + " R =:= {list, L} end.")).isEqualTo("true");
+    }
+
     @Test
     void rpcFromErl() {
         assertThat(erl.eval("rpc:call(" + q(jarlName) + ", erlang, node, []).").replace("'", "")).isEqualTo(jarlName);

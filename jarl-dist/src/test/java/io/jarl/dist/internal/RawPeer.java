@@ -50,7 +50,12 @@ final class RawPeer implements AutoCloseable {
         ConnectionTable table = new ConnectionTable();
         HandshakeAttempt attempt = table.beginConnect(jarl).orElseThrow();
         try {
-            HandshakeResult result = Handshake.initiate(HandshakeConfig.of(self, creation, Cookie.of(cookie)), jarl,
+            // A pass-through peer (as JInterface): it offers neither the atom cache nor fragments, so
+            // both sides write 112 frames, which this peer reads and writes by hand.
+            HandshakeConfig config = HandshakeConfig.of(self, creation, Cookie.of(cookie));
+            config = config.withFlags(config.offered() & ~(DistFlags.DIST_HDR_ATOM_CACHE | DistFlags.FRAGMENTS),
+                    config.required());
+            HandshakeResult result = Handshake.initiate(config, jarl,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), port), table, attempt);
             return new RawPeer(self, creation, result);
         } catch (HandshakeException e) {
