@@ -121,6 +121,31 @@ class BadPeerTest {
                         Atom.of("m")), "not an atom"));
     }
 
+    /** Frames of a peer that negotiated distribution headers (the atom cache and fragments). */
+    static Stream<Arguments> headerGarbage() {
+        return Stream.of(
+                bad("an unknown distribution header", p -> p.sendRaw(RawPeer.frame(131, 71, 0)),
+                        "unknown distribution header 131,71"),
+                bad("a reference to an atom cache entry never filled",
+                        p -> p.sendRaw(RawPeer.frame(131, 68, 1, 0, 5, 104, 1, 82, 0)), "cache"),
+                bad("a fragment of a message that never started", p -> p.sendRaw(RawPeer.frame(
+                        131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0)), "never started"),
+                bad("a fragment out of order", p -> {
+                    p.sendRaw(RawPeer.frame(131, 69, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 3, 0));
+                    p.sendRaw(RawPeer.frame(131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0));
+                }, "where 2 was expected"),
+                bad("a fragment id of 0", p -> p.sendRaw(RawPeer.frame(
+                        131, 69, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0)), "count down to 1"),
+                bad("a cut fragment header", p -> p.sendRaw(RawPeer.frame(131, 69, 0, 0, 0)), "fragment header"));
+    }
+
+    /** As {@link #aBadFrameClosesThatConnectionOnly}, for a peer that negotiated distribution headers. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headerGarbage")
+    void aBadHeaderFrameClosesThatConnectionOnly(String what, Consumer<RawPeer> send, String detail) throws Exception {
+        check(what, send, detail, true);
+    }
+
     private static Arguments bad(String what, Consumer<RawPeer> send, String detail) {
         return Arguments.of(what, send, detail);
     }
@@ -129,9 +154,15 @@ class BadPeerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("garbage")
     void aBadFrameClosesThatConnectionOnly(String what, Consumer<RawPeer> send, String detail) throws Exception {
+        check(what, send, detail, false);
+    }
+
+    private void check(String what, Consumer<RawPeer> send, String detail, boolean headers) throws Exception {
         Jarl.run(() -> {
             node.monitorNodes(true);
-            RawPeer peer = peer();
+            RawPeer peer = headers
+                    ? cluster.own(RawPeer.connect(ErlNode.randomName("raw"), node.name(), node.port(), cluster.cookie, true))
+                    : peer();
             // its handshake is done; the Jarl side has the connection up once it says so
             assertThat(ProcessTesting.await(NodeUp.class)).isEqualTo(new NodeUp(peer.name.toString()));
             try (LogCapture log = LogCapture.start()) {

@@ -44,6 +44,14 @@ final class RawPeer implements AutoCloseable {
 
     /** Connects as {@code alive@host} (the Jarl node's host) with {@code cookie} to the node at {@code port}. */
     static RawPeer connect(String alive, String jarlNode, int port, String cookie) {
+        return connect(alive, jarlNode, port, cookie, false);
+    }
+
+    /**
+     * As {@link #connect(String, String, int, String)}; {@code headers}: the peer offers the atom
+     * cache and fragments as erl does, so the Jarl node sends and expects distribution headers.
+     */
+    static RawPeer connect(String alive, String jarlNode, int port, String cookie, boolean headers) {
         NodeName jarl = NodeName.parse(jarlNode);
         NodeName self = NodeName.of(alive, jarl.host());
         int creation = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
@@ -53,8 +61,10 @@ final class RawPeer implements AutoCloseable {
             // A pass-through peer (as JInterface): it offers neither the atom cache nor fragments, so
             // both sides write 112 frames, which this peer reads and writes by hand.
             HandshakeConfig config = HandshakeConfig.of(self, creation, Cookie.of(cookie));
-            config = config.withFlags(config.offered() & ~(DistFlags.DIST_HDR_ATOM_CACHE | DistFlags.FRAGMENTS),
-                    config.required());
+            if (!headers) {
+                config = config.withFlags(config.offered() & ~(DistFlags.DIST_HDR_ATOM_CACHE | DistFlags.FRAGMENTS),
+                        config.required());
+            }
             HandshakeResult result = Handshake.initiate(config, jarl,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), port), table, attempt);
             return new RawPeer(self, creation, result);
