@@ -231,7 +231,7 @@ final class GenEventEngine implements SysHandler.Host {
         try {
             init = Objects.requireNonNull(callbacks.init(args), () -> handler.getClass().getName() + ".init returned null");
         } catch (Throwable t) {
-            return new AddResult.Crashed(reasonOf(t));
+            return new AddResult.Crashed(Gen.reasonOf(t));
         }
         return switch (init) {
             case HandlerInit.Ok<Object>(Object state, boolean hibernate) -> {
@@ -282,7 +282,7 @@ final class GenEventEngine implements SysHandler.Host {
             init = Objects.requireNonNull(fresh.callbacks().init(new SwapArgs(args2, old)),
                     () -> next.getClass().getName() + ".init returned null");
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             report(fresh, "undefined", new Departure.Failed(reason, Optional.of(t)), "init after swap");
             return Optional.empty();
         }
@@ -314,7 +314,7 @@ final class GenEventEngine implements SysHandler.Host {
             result = isEvent ? h.callbacks().handleEvent(event, h.state()) : h.callbacks().handleInfo(event, h.state());
             Objects.requireNonNull(result, () -> h.id() + (isEvent ? ".handleEvent" : ".handleInfo") + " returned null");
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             terminate(h, new Removal.Error(reason), h.state(), new Departure.Failed(reason, Optional.of(t)), event);
             return Optional.empty();
         }
@@ -341,7 +341,7 @@ final class GenEventEngine implements SysHandler.Host {
             result = Objects.requireNonNull(h.callbacks().handleCall(request, h.state()),
                     () -> h.id() + ".handleCall returned null");
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             handlers.remove(i);
             terminate(h, new Removal.Error(reason), h.state(), new Departure.Failed(reason, Optional.of(t)), request);
             return new CallReply.Error<>(reason);
@@ -379,7 +379,7 @@ final class GenEventEngine implements SysHandler.Host {
                     () -> h.id() + ".terminate returned null");
             result = new DeleteResult.Ok(value);
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             // OTP returns {'EXIT', Reason} to delete_handler and says nothing; Jarl also logs it, so
             // that a failing terminate is never silent where nobody receives its result.
             GenEvent.LOG.error("GenEvent handler {} in {}: terminate({}) failed: {}", h.id(), name, arg, reason, t);
@@ -462,14 +462,6 @@ final class GenEventEngine implements SysHandler.Host {
     @SuppressWarnings("unchecked")
     private static EventHandler<Object, Object> cast(EventHandler<?, ?> handler) {
         return (EventHandler<Object, Object>) handler;
-    }
-
-    /** The exit reason of a callback's failure; the manager's own death is passed on, never caught. */
-    private static ExitReason reasonOf(Throwable t) {
-        if (t instanceof ProcessExitedError e) {
-            throw e;
-        }
-        return t instanceof ExitException e ? e.reason() : ExitReason.crash(t);
     }
 
     // ------------------------------------------------------------------ system messages (sys)

@@ -6,6 +6,7 @@ import io.jarl.ExitException;
 import io.jarl.ExitReason;
 import io.jarl.Jarl;
 import io.jarl.Pid;
+import io.jarl.ProcessExitedError;
 import io.jarl.ProcessScope;
 import io.jarl.Ref;
 import io.jarl.RemoteName;
@@ -103,7 +104,7 @@ public final class Gen {
     }
 
     /** Where to send to reach {@code server}: itself if remote, else the local process it resolves to. */
-    private static Optional<Address> target(Address server) {
+    public static Optional<Address> target(Address server) {
         return isRemote(server) ? Optional.of(server) : server.resolve().map(p -> p);
     }
 
@@ -148,6 +149,17 @@ public final class Gen {
     /** A timeout as it reads in a message: {@code infinity} for {@link #FOREVER}. */
     public static String show(Duration timeout) {
         return timeout.equals(FOREVER) ? "infinity" : timeout.toString();
+    }
+
+    /**
+     * The exit reason a callback's failure gives its process: an {@link ExitException}'s reason, or
+     * a crash. The process's own death ({@link ProcessExitedError}) is passed on, never caught.
+     */
+    public static ExitReason reasonOf(Throwable t) {
+        if (t instanceof ProcessExitedError e) {
+            throw e;
+        }
+        return t instanceof ExitException e ? e.reason() : ExitReason.crash(t);
     }
 
     /** Sends a cast; never fails (OTP: {@code gen_server:cast/2}). */

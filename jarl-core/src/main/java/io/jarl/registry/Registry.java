@@ -12,6 +12,7 @@ import io.jarl.Ref;
 import io.jarl.SpawnOptions;
 import io.jarl.Spawned;
 import io.jarl.Via;
+import io.jarl.internal.Gen;
 import io.jarl.server.GenServer;
 import io.jarl.server.StartOptions;
 import io.jarl.server.StartResult;
@@ -641,12 +642,7 @@ public final class Registry<K, V> implements NameRegistry {
         RegistryTable t = table();
         PartitionTable p = t.partition(RegistryTable.hash(lockKey, t.partitions));
         requireRunning(p, "lock", lockKey);
-        if (Jarl.inProcess()) {
-            return locked(p.owner, lockKey, function);
-        }
-        try (ProcessScope _ = Jarl.attach()) {
-            return locked(p.owner, lockKey, function);
-        }
+        return Gen.inProcess(() -> locked(p.owner, lockKey, function));
     }
 
     private static <T> T locked(Pid partition, Object lockKey, Supplier<? extends T> function) {

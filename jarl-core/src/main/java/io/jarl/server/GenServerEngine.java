@@ -67,7 +67,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             init = server.init();
             Objects.requireNonNull(init, "init() returned null");
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             starter.fail(new StartResult.Failed(reason));
             throw exitWith(reason, t, "init failed");
         }
@@ -140,7 +140,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
                     server.terminate(s.reason(), state);
                 } catch (Throwable t) {
                     replied(from, s.reply());
-                    throw exitWith(reasonOf(t), t, "terminate failed");
+                    throw exitWith(Gen.reasonOf(t), t, "terminate failed");
                 }
                 replied(from, s.reply());
                 throw exitWith(s.reason(), null, "stopped");
@@ -166,7 +166,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
         try {
             result = callback.get();
         } catch (Throwable t) {
-            throw stop(reasonOf(t), t);
+            throw stop(Gen.reasonOf(t), t);
         }
         if (result == null) {
             NullPointerException npe = new NullPointerException("a callback of " + server.getClass().getName()
@@ -195,7 +195,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
         try {
             server.terminate(reason, state);
         } catch (Throwable t) {
-            return exitWith(reasonOf(t), t, "terminate failed");
+            return exitWith(Gen.reasonOf(t), t, "terminate failed");
         }
         return exitWith(reason, failure, failure == null ? "stopped" : "a callback failed");
     }
@@ -216,13 +216,6 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
         } catch (RuntimeException e) {
             return "(formatStatus failed: " + e + ")";
         }
-    }
-
-    private static ExitReason reasonOf(Throwable t) {
-        if (t instanceof io.jarl.ProcessExitedError e) {
-            throw e;
-        }
-        return t instanceof ExitException e ? e.reason() : ExitReason.crash(t);
     }
 
     @FunctionalInterface
@@ -271,7 +264,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
         Objects.requireNonNull(request, "request");
         Jarl.self(); // must be a process: the reply comes to its mailbox
         Ref alias = Jarl.alias();
-        Optional<? extends Address> pid = Gen.isRemote(server) ? Optional.of(server) : server.resolve();
+        Optional<Address> pid = Gen.target(server);
         if (pid.isEmpty()) {
             // OTP: monitoring a dead or unknown server gives an immediate noproc Down. A Via name has
             // no local process to monitor, so the Down is made here for every kind of address.

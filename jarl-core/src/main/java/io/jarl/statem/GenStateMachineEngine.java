@@ -117,7 +117,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         try {
             init = machine.init();
         } catch (Throwable t) {
-            ExitReason reason = reasonOf(t);
+            ExitReason reason = Gen.reasonOf(t);
             starter.fail(new StartResult.Failed(reason));
             throw new ExitException(reason, header() + "init failed");
         }
@@ -150,7 +150,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         try {
             mode = Objects.requireNonNull(machine.callbackMode(), "callbackMode() returned null");
         } catch (Throwable t) {
-            throw stop(reasonOf(t), t, "callbackMode failed");
+            throw stop(Gen.reasonOf(t), t, "callbackMode failed");
         }
         Step step = new Step(init, state, data);
         step.callEnter = true;
@@ -265,7 +265,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
                 case HANDLE_EVENT_FUNCTION -> machine.handleEvent(event.type(), event.content(), s, d);
             };
         } catch (Throwable t) {
-            throw stop(reasonOf(t), t, "a callback failed");
+            throw stop(Gen.reasonOf(t), t, "a callback failed");
         }
         if (result == null) {
             throw stop(ExitReason.of(new BadReturn("bad_return_from_state_function", "null")), null,
@@ -469,7 +469,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         try {
             machine.terminate(reason, state, data);
         } catch (Throwable t) {
-            return exitWith(reasonOf(t), t, "terminate failed after " + what + " with reason " + reason);
+            return exitWith(Gen.reasonOf(t), t, "terminate failed after " + what + " with reason " + reason);
         }
         return exitWith(reason, failure, what);
     }
@@ -517,13 +517,6 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         } catch (RuntimeException e) {
             return "(formatStatus failed: " + e + ")";
         }
-    }
-
-    private static ExitReason reasonOf(Throwable t) {
-        if (t instanceof ProcessExitedError e) {
-            throw e;
-        }
-        return t instanceof ExitException e ? e.reason() : ExitReason.crash(t);
     }
 
     // ------------------------------------------------------------------ system messages (sys)
