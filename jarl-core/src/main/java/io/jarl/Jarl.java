@@ -476,24 +476,7 @@ public final class Jarl {
         Ref ref = Ref.alias(me);
         me.mark(ref);
         me.activateAlias(ref);
-        return switch (address) {
-            case Pid pid -> monitor(me, ref, pid);
-            case RemoteName name when !name.isLocal() -> {
-                me.monitorRemote(ref, name);
-                yield ref;
-            }
-            default -> {
-                // A local name, a via name or a RemoteName of this node: the process it is now.
-                Optional<Pid> pid = address.resolve();
-                if (pid.isPresent()) {
-                    yield monitor(me, ref, pid.get());
-                }
-                Object object = address instanceof Name n ? n.value()
-                        : address instanceof RemoteName n ? n.name() : address;
-                me.monitorDown(ref, object, ExitReason.NOPROC, true);
-                yield ref;
-            }
-        };
+        return monitor(me, ref, address);
     }
 
     /**
@@ -506,10 +489,7 @@ public final class Jarl {
         LocalProcess me = current();
         Ref ref = Ref.make();
         me.mark(ref);
-        Optional<LocalProcess> target = K.whereis(name);
-        if (target.isEmpty() || !me.monitor(ref, target.get(), name)) {
-            me.deliver(new Down(ref, name, ExitReason.NOPROC));
-        }
+        monitorName(me, ref, name);
         return ref;
     }
 
@@ -520,29 +500,38 @@ public final class Jarl {
      * there, or {@code noconnection} if the node cannot be reached.
      */
     public static Ref monitor(Address address) {
-        return switch (Objects.requireNonNull(address, "address")) {
-            case Pid pid -> monitor(pid);
-            case Name name -> monitor(name.value());
-            case RemoteName name when name.isLocal() -> monitor(name.name());
-            case RemoteName name -> {
-                LocalProcess me = current();
-                Ref ref = Ref.make();
-                me.mark(ref);
-                me.monitorRemote(ref, name);
-                yield ref;
-            }
+        Objects.requireNonNull(address, "address");
+        LocalProcess me = current();
+        Ref ref = Ref.make();
+        me.mark(ref); // before a noproc Down is queued, so a receive since ref sees it
+        return monitor(me, ref, address);
+    }
+
+    /** Monitors {@code address} with {@code ref} (made and marked by the caller); the Down names what was monitored. */
+    private static Ref monitor(LocalProcess me, Ref ref, Address address) {
+        switch (address) {
+            case Pid pid -> monitor(me, ref, pid);
+            case Name name -> monitorName(me, ref, name.value());
+            case RemoteName name when name.isLocal() -> monitorName(me, ref, name.name());
+            case RemoteName name -> me.monitorRemote(ref, name);
             case Via via -> {
                 Optional<Pid> pid = via.resolve();
                 if (pid.isPresent()) {
-                    yield monitor(pid.get());
+                    monitor(me, ref, pid.get());
+                } else {
+                    me.monitorDown(ref, via, ExitReason.NOPROC, true);
                 }
-                LocalProcess me = current();
-                Ref ref = Ref.make();
-                me.mark(ref);
-                me.deliver(new Down(ref, via, ExitReason.NOPROC));
-                yield ref;
             }
-        };
+        }
+        return ref;
+    }
+
+    /** Monitors the process registered as {@code name} now; an unknown name gives a noproc Down at once. */
+    private static void monitorName(LocalProcess me, Ref ref, String name) {
+        Optional<LocalProcess> target = K.whereis(name);
+        if (target.isEmpty() || !me.monitor(ref, target.get(), name)) {
+            me.monitorDown(ref, name, ExitReason.NOPROC, true);
+        }
     }
 
     /**

@@ -169,6 +169,29 @@ class MonitorTest {
         }
     }
 
+    /** A monitorAlias monitors as monitor(Address) does, and its alias goes with its Down or demonitor. */
+    @Test
+    void aMonitorAliasNamesWhatItMonitorsAndEndsItsAlias() {
+        try (var me = attach()) {
+            Pid p = spawn(ProcessTesting::blockForever);
+            register("monitor-alias-test", p);
+            Ref byName = monitorAlias(Name.of("monitor-alias-test"));
+            Ref byPid = monitorAlias(p);
+            kill(p);
+            assertThat(awaitDown(byName).object()).isEqualTo("monitor-alias-test");
+            assertThat(awaitDown(byPid).object()).isEqualTo(p);
+            send(byName, "after the Down");
+            Pid q = spawn(ProcessTesting::blockForever);
+            Ref demonitored = monitorAlias(q);
+            assertThat(demonitor(demonitored)).isTrue();
+            kill(q);
+            send(demonitored, "after demonitor");
+            assertThat(receive(Duration.ZERO)).as("nothing reaches an alias whose monitor is gone").isEmpty();
+            Ref none = monitorAlias(Name.of("nobody-has-this-name"));
+            assertThat(awaitDown(none).reason()).isEqualTo(ExitReason.noproc());
+        }
+    }
+
     @Test
     void demonitorStopsTheDown() {
         try (var me = attach()) {
