@@ -8,8 +8,6 @@ import io.jarl.RemotePid;
 import io.jarl.dist.NodeName;
 import io.jarl.dist.term.Atom;
 import io.jarl.dist.term.AtomCache;
-import io.jarl.dist.term.ErlPid;
-import io.jarl.dist.term.ErlRef;
 import io.jarl.dist.term.TermDecodeException;
 import io.jarl.dist.term.TermDecoder;
 import io.jarl.dist.term.TermEncoder;
@@ -453,13 +451,8 @@ final class DistConnection implements AutoCloseable {
     }
 
     private static void readFully(InputStream in, byte[] buf, int len) throws IOException {
-        int n = 0;
-        while (n < len) {
-            int r = in.read(buf, n, len - n);
-            if (r < 0) {
-                throw new EOFException();
-            }
-            n += r;
+        if (in.readNBytes(buf, 0, len) < len) {
+            throw new EOFException();
         }
     }
 
@@ -603,11 +596,11 @@ final class DistConnection implements AutoCloseable {
         switch (op) {
             case SEND -> {
                 expect(t, 3, hasPayload, true);
-                deliver(pid(t, 2), payload);
+                deliver(localOrNull(t, 2), payload);
             }
             case SEND_SENDER -> {
                 expect(t, 3, hasPayload, true);
-                deliver(pid(t, 2), payload);
+                deliver(localOrNull(t, 2), payload);
             }
             case REG_SEND -> {
                 expect(t, 4, hasPayload, true);
@@ -803,10 +796,6 @@ final class DistConnection implements AutoCloseable {
             return p.isLocal() ? p : null; // a RemotePid of this node's name is of an earlier run
         }
         throw new ProtocolException("expected a pid of this node at element " + i + ": " + t);
-    }
-
-    private Pid pid(Tuple t, int i) throws ProtocolException {
-        return localOrNull(t, i);
     }
 
     /** A pid of an earlier run of this node, to answer a signal for it (as noproc). */

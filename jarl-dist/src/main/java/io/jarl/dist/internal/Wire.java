@@ -109,15 +109,10 @@ public final class Wire implements PidMapper {
 
     @Override
     public Ref fromTerm(ErlRef ref) {
-        return fromTerm(ref, false);
-    }
-
-    /** A reference from the wire; {@code alias}: it came as an alias (a call's tag). */
-    public Ref fromTerm(ErlRef ref, boolean alias) {
         if (isLocal(ref)) {
             return core.localRef(ref.ids());
         }
-        return core.remoteRef(ref.node().name(), (int) ref.creation(), ref.ids(), alias);
+        return core.remoteRef(ref.node().name(), (int) ref.creation(), ref.ids(), false);
     }
 
     boolean isLocal(ErlRef ref) {
