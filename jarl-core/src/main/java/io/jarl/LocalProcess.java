@@ -53,8 +53,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private static final int RUNNING = 0, PARKED = 1;
 
     private static final VarHandle TAIL, WAIT;
-    /** Spins before a receive parks; the system property {@code jarl.receive.spins} tunes it. */
+    /** The most a receive spins before it parks; the system property {@code jarl.receive.spins} tunes it. */
     private static final int SPINS = Integer.getInteger("jarl.receive.spins", 20);
+    /** A spin that ends within this many turns was worth it (see {@link #await}). */
+    private static final int QUICK_SPIN = SPINS * 4 / 5;
 
     static {
         try {
@@ -97,6 +99,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Waker.Sleeper sleeper; // made on the first long timed wait
     private Ref markRef;
     private Node markNode;
+    private int spinBudget = SPINS; // turns the next receive may spin; adapts, see await
+    private int spinProbes;         // receives waited since the budget reached zero
 
     /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
     private record Watch(Pid watcher, Object object) {}
@@ -413,12 +417,30 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 return false;
             }
             // A reply often arrives within a few hundred nanoseconds (the partner runs on the other
-            // core): a short spin saves a park and an unpark, which cost a microsecond together.
-            for (int i = 0; i < SPINS && last.next == null; i++) {
+            // core): a short spin saves a park and an unpark, which cost a microsecond together. But
+            // a spin for a sender queued on this very carrier (one carrier, or all busy), or for one
+            // on a core far away, only burns the carrier: with one carrier, 16 callers of a server
+            // spent half the CPU here. So the budget adapts: a spin that ends quickly restores it,
+            // a long or a failed one halves it, and at zero one wait in 32 spins in full, to notice
+            // when spinning pays again.
+            int limit = spinBudget;
+            if (limit == 0 && (++spinProbes & 31) == 0) {
+                limit = SPINS;
+            }
+            int turns = 0;
+            while (turns < limit && last.next == null) {
                 Thread.onSpinWait();
+                turns++;
             }
             if (last.next != null) {
+                int budget = turns <= QUICK_SPIN ? SPINS : spinBudget >> 1;
+                if (turns > 0 && budget != spinBudget) {
+                    spinBudget = budget;
+                }
                 return true;
+            }
+            if (spinBudget != 0) {
+                spinBudget >>= 1;
             }
             waitState = PARKED;
             if (last.next == null && state == ALIVE) {
