@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * <p>Every scenario of every runtime runs in a fresh child process, killed if it takes more than
  * 60 s ({@code --quick}) or 3 minutes. {@code jarl}, {@code pekko} and {@code pekko_tuned} run in a
  * child JVM ({@link BenchChild},
- * the same java and class path, {@code -Xms8g -Xmx8g}, {@code -Xms1g -Xmx1g} with {@code --quick}, or
+ * the same java and class path, {@code -Xms8g -Xmx8g -XX:+AlwaysPreTouch}, 1 GiB with {@code --quick}, or
  * {@code --jvm-opts}); {@code beam}
  * compiles {@code jarl_bench.erl} from the class path into a temporary directory and runs it with
  * {@code erl -noshell}. {@code --in-process} runs the single JVM runtimes in this JVM instead (for
@@ -80,7 +80,7 @@ public final class BenchMain {
     static String usage() {
         StringBuilder u = new StringBuilder();
         u.append("usage: bin/jarl bench [--quick] [--runtime ").append(String.join(",", RUNTIMES)).append(",")
-                .append(String.join(",", Pair.ids())).append("] [--jvm-opts \"-Xms8g -Xmx8g\"] [scenario...]\n\n")
+                .append(String.join(",", Pair.ids())).append("] [--jvm-opts \"-Xms8g -Xmx8g -XX:+AlwaysPreTouch\"] [scenario...]\n\n")
                 .append("Runs each scenario on each runtime in a fresh JVM or erl and prints one line per scenario and\n")
                 .append("runtime, then a table of Jarl against each peer (medians of the timed runs, after a warm-up).\n")
                 .append("The distributed scenarios run between two nodes on loopback, for each pair sender_receiver\n")
@@ -88,7 +88,7 @@ public final class BenchMain {
                 .append("  --quick      small sizes (what CI runs); 1 GiB child heaps\n")
                 .append("  --runtime    a comma-separated subset of the runtimes and pairs (default: all; beam needs\n")
                 .append("               erl); a pair runs when named or when both its runtimes are given\n")
-                .append("  --jvm-opts   the child JVMs' options (default: -Xms8g -Xmx8g, or -Xms1g -Xmx1g with --quick)\n\n")
+                .append("  --jvm-opts   the child JVMs' options (default: -Xms8g -Xmx8g -XX:+AlwaysPreTouch; 1g with --quick)\n\n")
                 .append("Scenarios (default: all; sizes are the full ones):\n");
         for (Scenario s : Scenario.values()) {
             u.append(String.format(Locale.ROOT, "  %-18s %-9s %s%n", s.id, s.unit, s.description));
@@ -230,6 +230,7 @@ public final class BenchMain {
             out.println(BEAM_SKIPPED);
             return;
         }
+        printStarts(out, runtime);
         long t0 = System.nanoTime();
         try {
             if (runtime.equals("beam")) {
@@ -264,6 +265,7 @@ public final class BenchMain {
             out.println("runtime=" + pair.id() + " skipped: erl not found; install it with 'apt-get install erlang-base'");
             return;
         }
+        printStarts(out, pair.id());
         long t0 = System.nanoTime();
         try {
             runner.run(pair, scenarios, results);
@@ -273,10 +275,18 @@ public final class BenchMain {
         printTook(out, pair.id(), t0);
     }
 
+    private static void printStarts(PrintStream out, String runtime) {
+        synchronized (out) {
+            out.printf(Locale.ROOT, "# runtime=%s starts; core-to-core round trip %s%n", runtime,
+                    CoreLatency.describe());
+            out.flush();
+        }
+    }
+
     private static void printTook(PrintStream out, String runtime, long t0) {
         synchronized (out) {
-            out.printf(Locale.ROOT, "# runtime=%s took %.1f s; load average now %s%n", runtime,
-                    (System.nanoTime() - t0) / 1e9, loadAverage());
+            out.printf(Locale.ROOT, "# runtime=%s took %.1f s; load average now %s; core-to-core round trip %s%n",
+                    runtime, (System.nanoTime() - t0) / 1e9, loadAverage(), CoreLatency.describe());
             out.flush();
         }
     }
@@ -327,13 +337,17 @@ public final class BenchMain {
 
     /**
      * The child JVMs' options, the same for Jarl and both Pekkos: a fixed-size heap (so that heap
-     * growth does not add collections to the timings), the default collector (G1).
+     * growth does not add collections to the timings), touched before the run (so that the first
+     * pass of the allocator over a large young generation, which page-faults on every new page,
+     * does not slow whichever scenario meets it: the steady state of a long-running JVM), the
+     * default collector (G1).
      */
     static List<String> jvmOpts(Options o) {
         if (o.jvmOpts().isPresent()) {
             return List.of(o.jvmOpts().get().strip().split("\\s+"));
         }
-        return o.quick() ? List.of("-Xms1g", "-Xmx1g") : List.of("-Xms8g", "-Xmx8g");
+        return o.quick() ? List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                : List.of("-Xms8g", "-Xmx8g", "-XX:+AlwaysPreTouch");
     }
 
     // ---------------------------------------------------------------- machine
@@ -350,6 +364,10 @@ public final class BenchMain {
                 System.getProperty("java.home"), o.inProcess() ? "none (--in-process)" : heap);
         out.printf("# erl: %s%n", erl.map(BenchMain::erlVersion).orElse("not found"));
         out.printf("# load average at start: %s (other work on the machine skews the numbers)%n", loadAverage());
+        out.printf("# core-to-core round trip at start: %s (a cache line between two threads; on a VM the host may%n"
+                + "#   move the vCPUs between close and far cores while this runs, and every scenario that hands%n"
+                + "#   messages between cores changes speed with it: compare results taken at similar round trips)%n",
+                CoreLatency.describe());
         out.printf("# jarl-core: %s%n", jarlCore());
         out.printf("# pekko: %s; pekko_tuned: %s%n", pekkoVersion(), PekkoRuntime.tunedDescription());
         out.printf("# mode: %s; runtimes: %s; pairs: %s; scenarios: %s%n", o.quick() ? "quick" : "full",
