@@ -26,6 +26,11 @@ class BenchMainTest {
         String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(output).contains("# machine: cores=");
+        // The core-to-core probe runs at the start and around the runtime (two threads; CI has two cores).
+        String probe = Runtime.getRuntime().availableProcessors() >= 2 ? "\\d+ ns" : "n/a \\(one core\\)";
+        assertThat(output).containsPattern("# core-to-core round trip at start: " + probe)
+                .containsPattern("# runtime=jarl starts; core-to-core round trip " + probe)
+                .containsPattern("# runtime=jarl took .*; core-to-core round trip " + probe);
         List<String> lines = output.lines().filter(l -> l.startsWith("scenario=")).toList();
         assertThat(lines).hasSize(5);
         assertThat(lines.subList(0, 2))
