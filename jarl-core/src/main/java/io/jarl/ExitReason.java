@@ -1,5 +1,6 @@
 package io.jarl;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Objects;
  *   <tr><td>{@code timeout()}</td><td>{@code timeout}</td><td>yes</td></tr>
  *   <tr><td>{@code noconnection()}</td><td>{@code noconnection}</td><td>yes</td></tr>
  *   <tr><td>{@code crash(e)}</td><td>{@code {Reason, Stack}}</td><td>yes</td></tr>
+ *   <tr><td>{@code callFailed(r, "GenServer.call", args)}</td><td>{@code {R, {gen_server, call, Args}}}</td>
+ *       <td>yes</td></tr>
  *   <tr><td>{@code of(term)}</td><td>any other term</td><td>yes</td></tr>
  * </table>
  */
@@ -108,6 +111,28 @@ public sealed interface ExitReason {
     }
 
     /** Any other reason: a term chosen by the program, such as {@code "crashed"} or a record. */
+    /**
+     * A call that failed (OTP: {@code {Reason, {gen_server, call, [Server, Request, Timeout]}}}, the
+     * exit of {@code gen_server:call}; Elixir: {@code {reason, {GenServer, :call, [...]}}}): the
+     * caller exits with this unless it catches the {@link ExitException}. {@code reason} is why
+     * ({@code noproc}, {@code timeout}, the server's exit reason...), {@code function} names the call
+     * ({@code GenServer.call}, {@code GenStateMachine.call}...) and {@code args} are its arguments:
+     * the server, the request, the timeout. Abnormal whatever {@code reason} is: a server that stops
+     * normally during a call crashes its caller, as in OTP.
+     */
+    record CallFailed(ExitReason reason, String function, List<Object> args) implements ExitReason {
+        public CallFailed {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(function, "function");
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public String toString() {
+            return "{" + reason + ", {" + function + ", " + args + "}}";
+        }
+    }
+
     record Other(Object term) implements ExitReason {
         public Other {
             Objects.requireNonNull(term, "term");
@@ -166,6 +191,24 @@ public sealed interface ExitReason {
 
     static ExitReason crash(Throwable error) {
         return new Crash(error);
+    }
+
+    /** A failed call's reason: {@code reason}, and the call ({@code function} with its {@code args}). */
+    static ExitReason callFailed(ExitReason reason, String function, List<?> args) {
+        return new CallFailed(reason, function, List.copyOf(args));
+    }
+
+    /**
+     * Why, under any failed call: the reason itself, or for a {@link CallFailed} the reason of the
+     * innermost call (the server's own call may have failed too). For code that decides by the kind
+     * of failure ({@code noproc}: the server is gone) rather than by which call it was.
+     */
+    default ExitReason cause() {
+        ExitReason r = this;
+        while (r instanceof CallFailed c) {
+            r = c.reason();
+        }
+        return r;
     }
 
     /** A reason from a term; an {@code ExitReason} is returned as it is, never wrapped. */

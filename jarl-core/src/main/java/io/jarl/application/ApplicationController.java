@@ -490,7 +490,8 @@ final class ApplicationController implements GenServer<ApplicationController, Ap
 
     /** The controller was gone or ended idle before it took the call: the call may be made again. */
     private static boolean ended(ExitReason reason) {
-        return reason instanceof ExitReason.NoProc || reason instanceof ExitReason.Normal;
+        ExitReason why = reason.cause();
+        return why instanceof ExitReason.NoProc || why instanceof ExitReason.Normal;
     }
 
     /** Starts a controller from a fresh thread, so that it descends from no application. */

@@ -13,6 +13,7 @@ import io.jarl.RemoteName;
 import io.jarl.RemotePid;
 import io.jarl.server.From;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -140,10 +141,15 @@ public final class Gen {
         }
     }
 
-    /** The exit of a failed call, naming it (built only on failure: toString of a request is not free). */
+    /**
+     * The exit of a failed call (gen_server:call's {@code {Reason, {gen_server, call, [Server,
+     * Request, Timeout]}}}), naming it (built only on failure: toString of a request is not free).
+     */
     private static ExitException callFailed(String api, ExitReason reason, Address server, Object request,
                                             Duration timeout) {
-        return new ExitException(reason, api + "(" + server + ", " + request + ", " + show(timeout) + ")");
+        Object time = timeout.equals(FOREVER) ? "infinity" : timeout;
+        return new ExitException(ExitReason.callFailed(reason, api, List.of(server, request, time)),
+                api + "(" + server + ", " + request + ", " + show(timeout) + ")");
     }
 
     /** A timeout as it reads in a message: {@code infinity} for {@link #FOREVER}. */

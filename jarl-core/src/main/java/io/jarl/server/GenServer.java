@@ -58,15 +58,22 @@ import java.util.Objects;
  *
  * <h2>Timeouts</h2>
  * {@link #call(Address, Object)} waits 5 seconds; on timeout it throws {@link io.jarl.ExitException}
- * with reason {@code timeout}, and a reply that comes later never reaches the caller's mailbox.
+ * and a reply that comes later never reaches the caller's mailbox.
+ *
+ * <h2>A failed call</h2>
+ * A call that fails throws {@link io.jarl.ExitException} with the reason gen_server:call exits
+ * with, {@code {Reason, {gen_server, call, [Server, Request, Timeout]}}}: an
+ * {@link io.jarl.ExitReason.CallFailed} of why ({@code noproc}, {@code timeout}, {@code calling_self},
+ * the server's exit reason), {@code "GenServer.call"} and the arguments. Uncaught, the caller exits
+ * with it, which is abnormal even when the server stopped {@code normal}ly. Code that decides by
+ * why reads {@link io.jarl.ExitReason#cause()}; the exception's message names the call.
  * A callback result with {@link Next#timeout(Duration)} makes the server receive {@link #TIMEOUT} in
  * {@link #handleInfo} if no message arrives first.
  *
  * <h2>Where it differs from OTP</h2>
- * A failed call throws {@code ExitException} whose reason is the bare reason ({@code timeout},
- * {@code noproc}, the server's exit reason) and whose message names the call, instead of OTP's
- * {@code {Reason, {gen_server, call, [Server, Request, Timeout]}}}. {@link Next#hibernate()} only
- * waits: the JVM cannot discard a waiting virtual thread's stack.
+ * {@link Next#hibernate()} only waits: the JVM cannot discard a waiting virtual thread's stack.
+ * A failed call's reason names {@code GenServer.call} (on the wire to another node:
+ * {@code gen_server, call}) and its timeout as a {@link Duration} or {@code "infinity"}.
  *
  * @param <S> the state
  * @param <C> the call requests this server answers
@@ -174,9 +181,10 @@ public interface GenServer<S, C, K> {
     /**
      * Calls the server and waits up to 5 seconds for its reply, typed by the request.
      *
-     * @throws io.jarl.ExitException with reason {@code noproc} if the server is not running,
-     *         {@code timeout} if no reply came in time, {@code calling_self} for a call to oneself,
-     *         or the server's exit reason if it ended before replying
+     * @throws io.jarl.ExitException a {@link io.jarl.ExitReason.CallFailed} whose cause is
+     *         {@code noproc} if the server is not running, {@code timeout} if no reply came in time,
+     *         {@code calling_self} for a call to oneself, or the server's exit reason if it ended
+     *         before replying
      */
     static <R> R call(Address server, Request<R> request) {
         return call(server, request, DEFAULT_CALL_TIMEOUT);

@@ -254,13 +254,13 @@ class AgentTest {
             assertThatThrownBy(() -> agent.get(n -> {
                 throw new IllegalArgumentException("agent-test bad function");
             })).isInstanceOfSatisfying(ExitException.class, e -> {
-                assertThat(e.reason()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
+                assertThat(e.reason().cause()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
                         assertThat(c.error()).hasMessage("agent-test bad function"));
                 assertThat(e.getMessage()).startsWith("Agent.get(" + pid + ", ");
             });
             assertThat(awaitDown(ref).reason()).isInstanceOf(ExitReason.Crash.class);
             assertThatThrownBy(() -> agent.get(n -> n)).isInstanceOfSatisfying(ExitException.class, e ->
-                    assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             eventually("the crash report is written", () -> log.count("agent-test bad function") > 0);
             assertThat(log.linesContaining("crash report").stream().filter(l -> l.contains(pid.toString())).toList())
                     .hasSize(1);
@@ -290,7 +290,7 @@ class AgentTest {
     void getAndUpdateReturningNullIsABadReturnValue() throws Exception {
         Agent<Integer> agent = Agent.of(Agent.start(() -> 1).orElseThrow());
         assertThatThrownBy(() -> agent.getAndUpdate(n -> null)).isInstanceOfSatisfying(ExitException.class, e ->
-                assertThat(e.reason()).isEqualTo(ExitReason.of(new Agent.BadReturnValue(null))));
+                assertThat(e.reason().cause()).isEqualTo(ExitReason.of(new Agent.BadReturnValue(null))));
     }
 
     @Test
@@ -305,7 +305,7 @@ class AgentTest {
             });
             awaitMessage("busy");
             assertThatThrownBy(() -> agent.get(n -> n, Duration.ofMillis(1))).isInstanceOfSatisfying(
-                    ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.timeout()));
+                    ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout()));
             send(agent.whereis().orElseThrow(), "go");
             assertThat(agent.<Integer>get(n -> n)).isEqualTo(1);
             agent.stop();
@@ -327,7 +327,7 @@ class AgentTest {
             Agent.of(pid).stop(ExitReason.shutdown(), Duration.ofSeconds(5));
             assertThat(awaitExit(pid).reason()).isEqualTo(ExitReason.shutdown());
             assertThatThrownBy(() -> Agent.of(pid).stop()).isInstanceOfSatisfying(ExitException.class, e -> {
-                assertThat(e.reason()).isEqualTo(ExitReason.noproc());
+                assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc());
                 assertThat(e.getMessage()).startsWith("Agent.stop(");
             });
         });

@@ -788,7 +788,7 @@ class GenEventTest {
             assertThat(GenEvent.whichHandlers(MGR)).containsExactly(dummyH(1), DUMMY_H);
             assertThatThrownBy(() -> GenEvent.call(Name.of("non_exist"), DUMMY_H, Tag.HEJSAN))
                     .isInstanceOfSatisfying(ExitException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(ExitReason.noproc());
+                        assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc());
                         assertThat(e.getMessage()).startsWith("GenEvent.call(non_exist, ");
                     });
             assertThat(GenEvent.call(MGR, HandlerId.of(OcEvent.class), Tag.HEJSAN)).isEqualTo(new CallReply.BadModule<>());
@@ -798,7 +798,7 @@ class GenEventTest {
             // OTP calls with a timeout of 0; here the handler waits to be released, so the timeout is certain.
             assertThatThrownBy(() -> GenEvent.call(MGR, DUMMY_H, Tag.WAIT_FOR_RELEASE, Duration.ofMillis(20)))
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.timeout()));
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout()));
             send(mgr, Tag.RELEASE);
             assertThat(GenEvent.call(MGR, DUMMY_H, Tag.HEJSAN)).isEqualTo(reply(Tag.HEJHOPP));
             assertThat(flush()).noneMatch(m -> m instanceof Gen.Reply); // the late reply never arrived
@@ -913,7 +913,7 @@ class GenEventTest {
             assertThat(GenEvent.whichHandlers(mgr)).isEmpty();
             assertThatThrownBy(() -> GenEvent.call(mgr, HandlerId.of(Counter.class), new Count()).orElseThrow())
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.of("bad_module")));
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.of("bad_module")));
             assertThat(log.linesContaining("GenEvent handler " + Counter.class.getName() + " crashed")).hasSize(1);
             GenEvent.stop(mgr);
         }
@@ -939,7 +939,7 @@ class GenEventTest {
             assertThat(GenEvent.addHandler(MGR, new DummyH(), self())).isEqualTo(OK);
             assertThat(GenEvent.addSupHandler(MGR, selfCaller, "state")).isEqualTo(OK);
             GenEvent.syncNotify(MGR, "go");
-            assertThat(awaitGenEventExit(HandlerId.of(selfCaller.getClass())).reason())
+            assertThat(awaitGenEventExit(HandlerId.of(selfCaller.getClass())).reason().cause())
                     .isEqualTo(ExitReason.of("calling_self"));
             awaitGot("dummy_h", "go");
             assertThat(GenEvent.whichHandlers(MGR)).containsExactly(DUMMY_H);
@@ -1129,9 +1129,9 @@ class GenEventTest {
     void stopOfAManagerThatIsNotRunningIsNoproc() {
         try (var me = attach()) {
             assertThatThrownBy(() -> GenEvent.stop(deadProcess()))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             assertThatThrownBy(() -> GenEvent.whichHandlers(Name.of("no_such_manager")))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         }
     }
 

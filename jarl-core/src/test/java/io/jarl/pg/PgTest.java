@@ -201,10 +201,10 @@ class PgTest {
             Pid pid = forever();
             assertThatThrownBy(() -> Pg.join(scope, scope, pid))
                     .isInstanceOf(ExitException.class)
-                    .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                    .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
             assertThatThrownBy(() -> Pg.leave(scope, scope, pid))
                     .isInstanceOf(ExitException.class)
-                    .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                    .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
             assertThat(Pg.getMembers(scope, scope)).isEmpty();
             assertThat(Pg.getLocalMembers(scope, scope)).isEmpty();
             kill(pid);

@@ -270,7 +270,7 @@ class GenServerTest {
                     .isEqualTo(new StartResult.Failed(ExitReason.of(new StartResult.AlreadyStarted(stack))));
             GenServer.stop(name);
             assertThatThrownBy(() -> GenServer.call(name, new Stack.Call.Size()))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             assertThatThrownBy(() -> send(name, "x")).isInstanceOf(io.jarl.NoSuchNameException.class);
             assertThat(GenServer.receiveResponse(GenServer.sendRequest(name, new Stack.Call.Size()), WAIT))
                     .isEqualTo(new Response.Error(ExitReason.noproc()));
@@ -381,12 +381,47 @@ class GenServerTest {
         try (var me = attach()) {
             assertThatThrownBy(() -> GenServer.call(deadProcess(), new Echo(1)))
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()))
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()))
                     .hasMessageContaining("GenServer.call(");
             assertThatThrownBy(() -> GenServer.call(Name.of("gen_server_test_nobody"), new Echo(1)))
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             assertThat(receive(Duration.ZERO)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedCallExitsWithTheReasonAndTheCallAsGenServerCallDoes() {
+        try (var me = attach()) {
+            Pid dead = deadProcess();
+            // gen_server:call's exit: {noproc, {gen_server, call, [Server, Request, Timeout]}}.
+            assertThatThrownBy(() -> GenServer.call(dead, new Echo(1), Duration.ofSeconds(2)))
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(
+                            ExitReason.callFailed(ExitReason.noproc(), "GenServer.call",
+                                    List.of(dead, new Echo(1), Duration.ofSeconds(2)))));
+            assertThatThrownBy(() -> GenServer.call(dead, new Echo(1), Duration.ofNanos(Long.MAX_VALUE)))
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                            .hasToString("{noproc, {GenServer.call, [" + dead + ", Echo[value=1], infinity]}}"));
+        }
+    }
+
+    @Test
+    void aServerThatStopsNormallyDuringACallCrashesItsCaller() {
+        try (var me = attach()) {
+            // OTP: the caller exits {normal, {gen_server, call, ...}}, which is abnormal, so the
+            // caller's links fire: a server stopping normally does not end its callers quietly.
+            trapExit(true);
+            Pid s = GenServer.start(new Scripted(self())).orElseThrow();
+            Pid caller = spawnLink(() -> GenServer.call(s, new StopNoReply(ExitReason.normal())));
+            Exit exit = awaitExit(caller);
+            assertThat(exit.reason()).isInstanceOfSatisfying(ExitReason.CallFailed.class, f -> {
+                assertThat(f.reason()).isEqualTo(ExitReason.normal());
+                assertThat(f.function()).isEqualTo("GenServer.call");
+                assertThat(f.args()).containsExactly(s, new StopNoReply(ExitReason.normal()), Duration.ofSeconds(5));
+            });
+            assertThat(exit.reason().isAbnormal()).isTrue();
+            assertThat(exit.reason().cause()).isEqualTo(ExitReason.normal());
+            awaitMessage(new Terminated(ExitReason.normal()));
         }
     }
 
@@ -398,7 +433,7 @@ class GenServerTest {
                 try {
                     GenServer.call(self(), new Echo(1));
                 } catch (ExitException e) {
-                    send(observer, e.reason());
+                    send(observer, e.reason().cause());
                 }
             }).monitor();
             awaitMessage(ExitReason.of("calling_self"));
@@ -412,7 +447,7 @@ class GenServerTest {
             Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
             assertThatThrownBy(() -> GenServer.call(s, new Later(Duration.ofMillis(100)), Duration.ofMillis(10)))
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.timeout()))
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout()))
                     .hasMessageContaining("Later");
             // The server replies later; a call made after that completes in order, so the late
             // reply has been sent by the time this returns.
@@ -538,7 +573,7 @@ class GenServerTest {
             trapExit(true);
             Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
             assertThatThrownBy(() -> GenServer.call(s, new Crash("boom")))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                             .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error()).hasMessage("boom")));
             // terminate ran with the crash, and the link reported it.
             Terminated t = await(Terminated.class);
@@ -565,7 +600,7 @@ class GenServerTest {
             Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
             assertThatThrownBy(() -> GenServer.call(s, new StopNoReply(ExitReason.of("done"))))
                     .isInstanceOfSatisfying(ExitException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ExitReason.of("done")));
+                            e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.of("done")));
             awaitMessage(new Terminated(ExitReason.of("done")));
             awaitExit(s);
         }
@@ -603,9 +638,9 @@ class GenServerTest {
     @Test
     void stop4DeadOrUnknownIsNoproc() {
         assertThatThrownBy(() -> GenServer.stop(deadProcess()))
-                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         assertThatThrownBy(() -> GenServer.stop(Name.of("gen_server_test_nobody")))
-                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
     }
 
     @Test
@@ -616,7 +651,7 @@ class GenServerTest {
             // The server is busy in a call; a stop with a short timeout fails with timeout.
             awaitMessage("blocked");
             assertThatThrownBy(() -> GenServer.stop(s, ExitReason.normal(), Duration.ofMillis(20)))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.timeout()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout()));
             send(s, "unblock");
             awaitMessage(new Terminated(ExitReason.normal())); // the stop request was still queued
             awaitDeath(caller);
@@ -671,7 +706,7 @@ class GenServerTest {
             Pid s = GenServer.startLink(minimal).orElseThrow();
             send(s, "an info: logged, not fatal");
             assertThatThrownBy(() -> GenServer.call(s, "a call"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                             .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error())
                                     .isInstanceOf(UnsupportedOperationException.class)
                                     .hasMessageContaining("does not implement handleCall")));
@@ -865,7 +900,7 @@ class GenServerTest {
                 try {
                     GenServer.call(s, new Block(), Duration.ofSeconds(30));
                 } catch (ExitException e) {
-                    send(observer, e.reason());
+                    send(observer, e.reason().cause());
                 }
             });
             awaitMessage("blocked");

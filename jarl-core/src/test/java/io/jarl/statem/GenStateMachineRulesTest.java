@@ -274,7 +274,7 @@ class GenStateMachineRulesTest {
                 }
             }).orElseThrow();
             assertThatThrownBy(() -> GenStateMachine.call(stm, "a call"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                             .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error())
                                     .isInstanceOf(UnsupportedOperationException.class)
                                     .hasMessageContaining("does not implement handleEvent")));
@@ -683,11 +683,11 @@ class GenStateMachineRulesTest {
         Pid dead = deadProcess();
         assertThatThrownBy(() -> GenStateMachine.call(dead, new PushButton.Push()))
                 .isInstanceOfSatisfying(ExitException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(ExitReason.noproc());
+                    assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc());
                     assertThat(e).hasMessageContaining("GenStateMachine.call(" + dead + ", Push[], PT5S)");
                 });
         assertThatThrownBy(() -> GenStateMachine.call(Name.of("gen_statem_rules_nobody"), "x"))
-                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         assertThatThrownBy(() -> GenStateMachine.call(dead, "x", Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
         GenStateMachine.cast(dead, "never fails");
@@ -703,7 +703,7 @@ class GenStateMachineRulesTest {
                     GenStateMachine.call(self(), "me?");
                     return keepStateAndData(reply(from(type), "no failure"));
                 } catch (ExitException e) {
-                    return keepStateAndData(reply(from(type), e.reason()));
+                    return keepStateAndData(reply(from(type), e.reason().cause()));
                 }
             }));
             assertThat(reason).isEqualTo(ExitReason.of("calling_self"));

@@ -409,7 +409,7 @@ class GenStateMachineTest {
             GenStateMachine.stop(stm);
             assertThat(stm.isAlive()).isFalse();
             assertThatThrownBy(() -> GenStateMachine.stop(stm))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         }
     }
 
@@ -426,7 +426,7 @@ class GenStateMachineTest {
             awaitMessage(new Terminated(ExitReason.normal(), St.IDLE, "data"));
             assertThatThrownBy(() -> GenStateMachine.stop(stm))
                     .isInstanceOfSatisfying(ExitException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(ExitReason.noproc());
+                        assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc());
                         assertThat(e).hasMessageContaining("GenStateMachine.stop(" + stm);
                     });
         }
@@ -470,7 +470,7 @@ class GenStateMachineTest {
             GenStateMachine.stop(Name.of("gen_statem_test_to_stop"));
             assertThat(stm.isAlive()).isFalse();
             assertThatThrownBy(() -> GenStateMachine.stop(Name.of("gen_statem_test_to_stop")))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         }
     }
 
@@ -488,7 +488,7 @@ class GenStateMachineTest {
             GenStateMachine.stop(via);
             assertThat(stm.isAlive()).isFalse();
             assertThatThrownBy(() -> GenStateMachine.stop(via))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         }
     }
 
@@ -508,7 +508,7 @@ class GenStateMachineTest {
             assertThat(GenStateMachine.call(name, new DelayedAnswer(Duration.ofMillis(10)), WAIT)).isEqualTo("delayed");
             assertThatThrownBy(() -> GenStateMachine.call(name, new Hold(), Duration.ofMillis(20)))
                     .isInstanceOfSatisfying(ExitException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(ExitReason.timeout());
+                        assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout());
                         assertThat(e).hasMessageContaining("GenStateMachine.call(" + name + ", Hold[], PT0.02S)");
                     });
             send(name, new Release()); // the machine replies to the call that gave up...
@@ -527,7 +527,7 @@ class GenStateMachineTest {
             Pid stm = GenStateMachine.startLink(new SuiteMachine(mode)).orElseThrow();
             ExitReason bad = ExitReason.of(new BadReturn("bad_return_from_state_function", "null"));
             assertThatThrownBy(() -> GenStateMachine.call(stm, new BadReturnCall()))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(bad));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(bad));
             assertThat(awaitExit(stm).reason()).isEqualTo(bad);
             trapExit(false);
             verifyEmptyMsgq();
@@ -568,7 +568,7 @@ class GenStateMachineTest {
             trapExit(true);
             Pid stm = GenStateMachine.startLink(new SuiteMachine(mode)).orElseThrow();
             assertThatThrownBy(() -> GenStateMachine.call(stm, new BadTimeout()))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                             .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error())
                                     .isInstanceOf(IllegalArgumentException.class)
                                     .hasMessageContaining("negative timeout")));
@@ -591,7 +591,7 @@ class GenStateMachineTest {
             assertThat(awaitExit(stm).reason()).isEqualTo(ExitReason.shutdown("reason"));
             trapExit(false);
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -683,7 +683,7 @@ class GenStateMachineTest {
             assertThat(exit.reason()).isEqualTo(ExitReason.of("reason"));
             assertThat(flush()).containsExactly(replied(from1, "reply1"), replied(from2, "reply2"));
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -770,7 +770,7 @@ class GenStateMachineTest {
             assertThat(GenStateMachine.call(stm, ExitReason.of("bye"))).isEqualTo(List.of(16, "stop"));
             assertThat(awaitExit(stm).reason()).isEqualTo(ExitReason.of("bye"));
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -833,7 +833,7 @@ class GenStateMachineTest {
             assertThat(flush()).containsExactly(replied(from3, "ok3"), replied(from4, "ok4"), replied(from1, "ok1"),
                     replied(from2, "ok2"));
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -988,7 +988,7 @@ class GenStateMachineTest {
             assertThat(GenStateMachine.call(stm, "stop")).isEqualTo("stopped");
             assertThat(awaitExit(stm).reason()).isEqualTo(ExitReason.shutdown());
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -1030,7 +1030,7 @@ class GenStateMachineTest {
             assertThat(GenStateMachine.call(stm, "stop")).isEqualTo("stopped");
             assertThat(awaitExit(stm).reason()).isEqualTo(ExitReason.shutdown());
             assertThatThrownBy(() -> GenStateMachine.call(stm, "hej"))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
             verifyEmptyMsgq();
         }
     }
@@ -1100,7 +1100,7 @@ class GenStateMachineTest {
                     .orElseThrow();
             ExitReason bad = ExitReason.of(new BadReturn("bad_return_from_state_function", "null"));
             assertThatThrownBy(() -> GenStateMachine.call(stm, new BadReturnCall()))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(bad));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(bad));
             assertThat(awaitExit(stm).reason()).isEqualTo(bad);
             String header = "GenStateMachine " + stm + " (" + SuiteMachine.class.getName() + ") terminating";
             eventually("the termination report", () -> log.text().contains(header));
@@ -1207,7 +1207,7 @@ class GenStateMachineTest {
             // a failing function leaves the state as it was
             assertThatThrownBy(() -> Sys.<StateAndData<St, Object>>replaceState(stm, sd -> {
                 throw new IllegalStateException("fail");
-            })).isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+            })).isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                     .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error()).hasMessage("fail")));
             // so does one that returns something else than a state and data
             assertThatThrownBy(() -> Sys.replaceState(stm, sd -> "not a pair")).isInstanceOf(ExitException.class);
@@ -1317,7 +1317,7 @@ class GenStateMachineTest {
                 }
             }).orElseThrow();
             assertThatThrownBy(() -> GenStateMachine.stop(stm))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason())
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause())
                             .isInstanceOfSatisfying(ExitReason.Crash.class, c -> assertThat(c.error())
                                     .isInstanceOf(UnsupportedOperationException.class).hasMessage("undef")));
         }

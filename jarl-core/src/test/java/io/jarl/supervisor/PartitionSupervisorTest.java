@@ -231,7 +231,7 @@ class PartitionSupervisorTest {
     void raisesNoprocForUnknownAtomPartitionSupervisor() {
         assertThatThrownBy(() -> PartitionSupervisor.partitions(Name.of("unknown")))
                 .isInstanceOf(ExitException.class)
-                .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
     }
 
     @Test
@@ -241,7 +241,7 @@ class PartitionSupervisorTest {
             Via via = Registry.<String, Object>named("unknownVia").via("unknown");
             assertThatThrownBy(() -> PartitionSupervisor.partitions(via))
                     .isInstanceOf(ExitException.class)
-                    .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                    .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
             Supervisor.stop(Name.of("unknownVia"));
         }
     }
@@ -352,7 +352,7 @@ class PartitionSupervisorTest {
     void countChildrenRaisesNoprocForUnknownPartitionSupervisor() {
         assertThatThrownBy(() -> PartitionSupervisor.countChildren(Name.of("unknown")))
                 .isInstanceOf(ExitException.class)
-                .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
     }
 
     @Test

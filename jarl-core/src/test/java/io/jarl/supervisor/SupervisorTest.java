@@ -279,7 +279,7 @@ class SupervisorTest {
             assertThat(Supervisor.terminateChild(sup, "hej")).isEqualTo(new TerminateResult.NotFound());
             assertThatThrownBy(() -> Supervisor.terminateChild(Name.of("foo"), "child1"))
                     .isInstanceOf(ExitException.class)
-                    .satisfies(e -> assertThat(((ExitException) e).reason()).isEqualTo(ExitReason.noproc()));
+                    .satisfies(e -> assertThat(((ExitException) e).reason().cause()).isEqualTo(ExitReason.noproc()));
             Ref m = monitor(cpid);
             assertThat(Supervisor.terminateChild(sup, "child1")).isEqualTo(new TerminateResult.Terminated());
             assertThat(awaitDown(m).reason()).isEqualTo(SHUTDOWN);

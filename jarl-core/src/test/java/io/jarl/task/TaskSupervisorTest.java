@@ -200,7 +200,7 @@ class TaskSupervisorTest {
             Pid dead = TaskSupervisor.startLink().orElseThrow();
             TaskSupervisor.stop(dead);
             assertThatThrownBy(() -> TaskSupervisor.async(dead, () -> 1)).isInstanceOfSatisfying(ExitException.class,
-                    e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
         });
     }
 
@@ -264,7 +264,7 @@ class TaskSupervisorTest {
                 throw new IllegalStateException("nolink failure");
             });
             ExitException e = TaskTest.exitOf(() -> Task.await(task));
-            assertThat(e.reason()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
+            assertThat(e.reason().cause()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
                     assertThat(c.error()).hasMessage("nolink failure"));
             assertThat(inProcess()).isTrue();
 
@@ -479,7 +479,7 @@ class TaskSupervisorTest {
         assertThatThrownBy(() -> noSup.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(ExitException.class, e ->
-                        assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                        assertThat(e.reason().cause()).isEqualTo(ExitReason.noproc()));
     }
 
     @Test
@@ -496,7 +496,7 @@ class TaskSupervisorTest {
         assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(ExitException.class, e ->
-                        assertThat(e.reason()).isEqualTo(ExitReason.shutdown()));
+                        assertThat(e.reason().cause()).isEqualTo(ExitReason.shutdown()));
     }
 
     // ------------------------------------------------------------------ async_stream

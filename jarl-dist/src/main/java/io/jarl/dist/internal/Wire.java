@@ -16,6 +16,9 @@ import io.jarl.dist.term.Tuple;
 import io.jarl.internal.Core;
 import io.jarl.internal.Gen;
 import io.jarl.server.From;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,10 +224,37 @@ public final class Wire implements PidMapper {
             case ExitReason.NoConnection n -> Atom.of("noconnection");
             case ExitReason.Crash(Throwable error) -> Tuple.of(Atom.of(truncate(error.getClass().getName())),
                     Binary.of(String.valueOf(error.getMessage())));
+            case ExitReason.CallFailed(ExitReason why, String function, List<Object> args) ->
+                    Tuple.of(toTerm(why), callTerm(function, args));
             case ExitReason.Other(String text) when text.codePointCount(0, text.length()) <= Atom.MAX_CHARACTERS ->
                     Atom.of(text);
             case ExitReason.Other(Object term) -> safeTerm(term);
         };
+    }
+
+    /**
+     * A failed call as OTP names it: {@code {gen_server, call, Args}} for {@code GenServer.call},
+     * likewise gen_statem and gen_event; Jarl's own calls keep their Java names.
+     */
+    private Object callTerm(String function, List<Object> args) {
+        int dot = function.indexOf('.');
+        String module = dot < 0 ? function : function.substring(0, dot);
+        String name = dot < 0 ? "call" : function.substring(dot + 1);
+        module = switch (module) {
+            case "GenServer" -> "gen_server";
+            case "GenStateMachine" -> "gen_statem";
+            case "GenEvent" -> "gen_event";
+            case "Sys" -> "sys";
+            default -> module;
+        };
+        List<Object> terms = new ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            boolean timeout = i == args.size() - 1; // the timeout: milliseconds, or infinity
+            terms.add(timeout && a instanceof Duration d ? (Object) d.toMillis()
+                    : timeout && "infinity".equals(a) ? Atom.of("infinity") : safeTerm(a));
+        }
+        return Tuple.of(Atom.of(truncate(module)), Atom.of(truncate(name)), ErlList.of(terms));
     }
 
     /** A reason's term; one that cannot be mapped becomes its text, rather than losing the signal. */

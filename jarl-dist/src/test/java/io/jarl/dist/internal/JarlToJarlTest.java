@@ -118,7 +118,9 @@ class JarlToJarlTest {
                     ErlMap.of(a("k"), 1.5), Jarl.self());
             assertThat(t(GenServer.call(new RemoteName("echo", peer.name), request))).isEqualTo(t(request));
             assertThatThrownBy(() -> GenServer.call(new RemoteName("nobody", peer.name), a("x"), Duration.ofSeconds(5)))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(
+                            ExitReason.callFailed(ExitReason.noproc(), "GenServer.call",
+                                    List.of(new RemoteName("nobody", peer.name), a("x"), Duration.ofSeconds(5)))));
             Jarl.send(new RemoteName("echo", peer.name), tuple(Jarl.self(), a("ping")));
             assertThat(await(Tuple.class)).isEqualTo(tuple(a("echo"), a("ping")));
             // a call by pid: the pid came from the other node

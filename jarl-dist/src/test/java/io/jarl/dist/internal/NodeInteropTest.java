@@ -205,7 +205,9 @@ class NodeInteropTest {
                     Atom.of(jarlName)));
             assertThat(answer).isEqualTo(Atom.of("yes"));
             assertThatThrownBy(() -> GenServer.call(new RemoteName("nobody", erlName), Atom.of("x"), Duration.ofSeconds(5)))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.noproc()));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(
+                            ExitReason.callFailed(ExitReason.noproc(), "GenServer.call",
+                                    List.of(new RemoteName("nobody", erlName), Atom.of("x"), Duration.ofSeconds(5)))));
             return null;
         });
     }

@@ -250,7 +250,7 @@ public final class ChatServer {
                 try {
                     return label(p) + "  " + describe.apply(p);
                 } catch (ExitException e) {
-                    return label(p) + "  (not answering: " + e.reason() + ")";
+                    return label(p) + "  (not answering: " + e.reason().cause() + ")";
                 }
             }).orElse(child.id() + "  " + child.status());
             lines.add(indent + branch + text);

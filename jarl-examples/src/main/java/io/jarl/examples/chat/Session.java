@@ -231,7 +231,7 @@ public final class Session implements GenServer<Session.State, Session.Call, Voi
                 try {
                     all = Room.list(rooms);
                 } catch (ExitException e) {
-                    c.println("*** the rooms are not available just now (" + e.reason() + "); try again");
+                    c.println("*** the rooms are not available just now (" + e.reason().cause() + "); try again");
                     yield next(st);
                 }
                 c.println(all.isEmpty() ? "*** no rooms yet; /join one to start it"
@@ -298,7 +298,7 @@ public final class Session implements GenServer<Session.State, Session.Call, Voi
             if (monitor != null) {
                 Jarl.demonitor(monitor, true); // the room died or did not answer: no Down to handle later
             }
-            c.println("*** could not join " + room + " (" + Room.describe(e.reason()) + "); /join a room");
+            c.println("*** could not join " + room + " (" + Room.describe(e.reason().cause()) + "); /join a room");
             return st.withRoom(Optional.empty());
         }
     }
@@ -349,7 +349,7 @@ public final class Session implements GenServer<Session.State, Session.Call, Voi
                 c.println(line);
             }
         } catch (ExitException e) {
-            c.println("*** room " + r.name() + " did not answer (" + Room.describe(e.reason()) + ")");
+            c.println("*** room " + r.name() + " did not answer (" + Room.describe(e.reason().cause()) + ")");
         }
     }
 }

@@ -175,7 +175,7 @@ class DemoNodeTest {
         Jarl.run(() -> {
             Ref ref = Jarl.monitor(counter);
             assertThatThrownBy(() -> GenServer.call(counter, CounterServer.Call.CRASH))
-                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.of("crashed")));
+                    .isInstanceOfSatisfying(ExitException.class, e -> assertThat(e.reason().cause()).isEqualTo(ExitReason.of("crashed")));
             Down down = Jarl.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : Jarl.skip(), WAIT).orElseThrow();
             assertThat(down.reason()).isEqualTo(ExitReason.of("crashed"));
             return null;
