@@ -110,7 +110,6 @@ public sealed interface ExitReason {
         }
     }
 
-    /** Any other reason: a term chosen by the program, such as {@code "crashed"} or a record. */
     /**
      * A call that failed (OTP: {@code {Reason, {gen_server, call, [Server, Request, Timeout]}}}, the
      * exit of {@code gen_server:call}; Elixir: {@code {reason, {GenServer, :call, [...]}}}): the
@@ -133,6 +132,7 @@ public sealed interface ExitReason {
         }
     }
 
+    /** Any other reason: a term chosen by the program, such as {@code "crashed"} or a record. */
     record Other(Object term) implements ExitReason {
         public Other {
             Objects.requireNonNull(term, "term");

@@ -58,7 +58,9 @@ import java.util.Objects;
  *
  * <h2>Timeouts</h2>
  * {@link #call(Address, Object)} waits 5 seconds; on timeout it throws {@link io.jarl.ExitException}
- * and a reply that comes later never reaches the caller's mailbox.
+ * and a reply that comes later never reaches the caller's mailbox. A callback result with
+ * {@link Next#timeout(Duration)} makes the server receive {@link #TIMEOUT} in {@link #handleInfo} if
+ * no message arrives first.
  *
  * <h2>A failed call</h2>
  * A call that fails throws {@link io.jarl.ExitException} with the reason gen_server:call exits
@@ -67,8 +69,6 @@ import java.util.Objects;
  * the server's exit reason), {@code "GenServer.call"} and the arguments. Uncaught, the caller exits
  * with it, which is abnormal even when the server stopped {@code normal}ly. Code that decides by
  * why reads {@link io.jarl.ExitReason#cause()}; the exception's message names the call.
- * A callback result with {@link Next#timeout(Duration)} makes the server receive {@link #TIMEOUT} in
- * {@link #handleInfo} if no message arrives first.
  *
  * <h2>Where it differs from OTP</h2>
  * {@link Next#hibernate()} only waits: the JVM cannot discard a waiting virtual thread's stack.
