@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jarl.Down;
+import io.jarl.Exit;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
 import io.jarl.Name;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.SpawnOptions;
 import io.jarl.server.GenServer;
 import io.jarl.server.Init;
 import io.jarl.server.RequestId;
@@ -27,7 +29,9 @@ import io.jarl.testing.LogCapture;
 import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -258,8 +262,53 @@ class SupervisorTest {
         });
     }
 
-    // sup_stop_race is not ported: it tests a race between gen_server:stop and an exit from the
-    // parent in OTP's gen_server engine, which belongs to the GenServer tests.
+    @Test
+    void supStopRace() throws Exception {
+        // Children that end by themselves, with every reason and restart type, while their
+        // supervisor shuts down: none is restarted, each keeps its own reason, and the shutdown
+        // completes. The suite's sleeps are messages here: child_z, stopped first, holds the
+        // shutdown until the others are dead.
+        asProcess(() -> {
+            Pid test = self();
+            Pid sup = startSup(Strategy.ONE_FOR_ONE, 2);
+            Shutdown second = Shutdown.timeout(Duration.ofSeconds(1));
+            Pid a = started(Supervisor.startChild(sup, Kids.spec("child_a").withRestart(Restart.TEMPORARY)
+                    .withShutdown(second)));
+            Map<Pid, ExitReason> racers = new LinkedHashMap<>();
+            for (Restart restart : Restart.values()) {
+                for (ExitReason reason : List.of(ExitReason.normal(), SHUTDOWN, ExitReason.shutdown("test"),
+                        ExitReason.of("other"))) {
+                    racers.put(started(Supervisor.startChild(sup, Kids.spec(List.of(restart, reason))
+                            .withRestart(restart).withShutdown(second))), reason);
+                }
+            }
+            Pid z = started(Supervisor.startChild(sup, ChildSpec.worker("child_z", () -> {
+                Pid supervisor = self();
+                return new StartResult.Ok(spawn(SpawnOptions.defaults().link().trapExit(), () -> {
+                    ExitReason why = receive(m -> m instanceof Exit(Pid from, ExitReason r) && from.equals(supervisor)
+                            ? r : skip());
+                    send(test, new Stopped("child_z", why));
+                    receive(m -> "go".equals(m) ? m : skip());
+                    throw exit(why);
+                }));
+            }).withRestart(Restart.TEMPORARY).withShutdown(Shutdown.timeout(Duration.ofSeconds(30)))));
+            Map<Pid, Ref> monitors = new LinkedHashMap<>();
+            for (Pid c : racers.keySet()) {
+                monitors.put(c, monitor(c));
+            }
+            Ref ma = monitor(a);
+            Ref mz = monitor(z);
+
+            exit(sup, SHUTDOWN);
+            awaitMessage(new Stopped("child_z", SHUTDOWN)); // the supervisor waits for child_z...
+            racers.forEach((c, reason) -> send(c, new Kids.Stop(reason))); // ...while the others end
+            racers.forEach((c, reason) -> assertThat(awaitDown(monitors.get(c)).reason()).isEqualTo(reason));
+            send(z, "go");
+            assertExits(sup, SHUTDOWN);
+            assertThat(awaitDown(mz).reason()).isEqualTo(SHUTDOWN);
+            assertThat(awaitDown(ma).reason()).isEqualTo(SHUTDOWN);
+        });
+    }
 
     // ---------------------------------------------------------------- child administration
 
