@@ -117,7 +117,8 @@ public sealed interface ExitReason {
      * ({@code noproc}, {@code timeout}, the server's exit reason...), {@code function} names the call
      * ({@code GenServer.call}, {@code GenStateMachine.call}...) and {@code args} are its arguments:
      * the server, the request, the timeout. Abnormal whatever {@code reason} is: a server that stops
-     * normally during a call crashes its caller, as in OTP.
+     * normally during a call crashes its caller, as in OTP. A failed {@code Task.await} has the same
+     * shape, as in Elixir ({@code {reason, {Task, :await, [task, timeout]}}}).
      */
     record CallFailed(ExitReason reason, String function, List<Object> args) implements ExitReason {
         public CallFailed {

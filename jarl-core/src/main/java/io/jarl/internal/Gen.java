@@ -147,9 +147,13 @@ public final class Gen {
      */
     private static ExitException callFailed(String api, ExitReason reason, Address server, Object request,
                                             Duration timeout) {
-        Object time = timeout.equals(FOREVER) ? "infinity" : timeout;
-        return new ExitException(ExitReason.callFailed(reason, api, List.of(server, request, time)),
+        return new ExitException(ExitReason.callFailed(reason, api, List.of(server, request, timeoutArg(timeout))),
                 api + "(" + server + ", " + request + ", " + show(timeout) + ")");
+    }
+
+    /** A timeout as a failed call's argument: the Duration, or {@code "infinity"} for {@link #FOREVER}. */
+    public static Object timeoutArg(Duration timeout) {
+        return timeout.equals(FOREVER) ? "infinity" : timeout;
     }
 
     /** A timeout as it reads in a message: {@code infinity} for {@link #FOREVER}. */

@@ -6,6 +6,7 @@ import io.jarl.ExitReason;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.internal.Gen;
 import io.jarl.server.StartResult;
 import io.jarl.supervisor.ChildSpec;
 import io.jarl.supervisor.Restart;
@@ -55,6 +56,8 @@ import java.util.stream.Stream;
  * </ol>
  * An owner that traps exits survives a failed task: {@code await} then throws an
  * {@link ExitException} with the task's reason, and an {@link io.jarl.Exit} message stays queued.
+ * As in Elixir, the exception's reason names the await: {@code {reason, {Task.await, [task,
+ * timeout]}}}, an {@link ExitReason.CallFailed} ({@link ExitReason#cause()} gives the task's reason).
  *
  * <h2>yield, shutdown, ignore</h2>
  * {@link #yield(Task, Duration)} waits for a while and returns a {@link TaskResult}: {@code Ok} with the
@@ -87,8 +90,8 @@ import java.util.stream.Stream;
  * <h2>Timeouts</h2>
  * {@code await}, {@code yield}, {@code awaitMany}, {@code yieldMany} and {@code shutdown} wait 5 seconds
  * ({@link #DEFAULT_TIMEOUT}) unless told otherwise; {@link #INFINITY} waits as long as it takes.
- * When {@code await} runs out of time the owner exits with {@code timeout} (an {@link ExitException}
- * naming the call) and, being linked, takes the task with it; a reply that comes later never reaches
+ * When {@code await} runs out of time the owner exits with {@code {timeout, {Task.await, [task,
+ * timeout]}}} (Elixir: {@code {:timeout, {Task, :await, [task, timeout]}}}) and, being linked, takes the task with it; a reply that comes later never reaches
  * its mailbox.
  *
  * <h2>Reports</h2>
@@ -302,7 +305,7 @@ public final class Task<T> {
             }
             case Down d -> {
                 task.settle("it exited with " + d.reason() + ", as await reported");
-                throw new ExitException(d.reason(), "Task.await(" + task + ", " + timeout + ")");
+                throw awaitFailed("Task.await", d.reason(), task, timeout);
             }
             case null -> {
                 task.settle("await gave up on it after " + timeout);
@@ -313,7 +316,7 @@ public final class Task<T> {
                     task.settled = "its reply was taken by await";
                     return (T) late.get().value();
                 }
-                throw new ExitException(ExitReason.timeout(), "Task.await(" + task + ", " + timeout + ")");
+                throw awaitFailed("Task.await", ExitReason.timeout(), task, timeout);
             }
             default -> throw new IllegalStateException("unreachable: " + answer);
         }
@@ -484,6 +487,15 @@ public final class Task<T> {
     }
 
     /**
+     * The exit of a failed await, as Elixir's: {@code {reason, {Task, :await, [task, timeout]}}}
+     * (likewise {@code await_many}).
+     */
+    private static ExitException awaitFailed(String function, ExitReason reason, Object tasks, Duration timeout) {
+        return new ExitException(ExitReason.callFailed(reason, function, List.of(tasks, Gen.timeoutArg(timeout))),
+                function + "(" + tasks + ", " + Gen.show(timeout) + ")");
+    }
+
+    /**
      * Waits for the replies of several tasks, within {@code timeout} for all of them, and returns them
      * in the order of {@code tasks} (Elixir: {@code Task.await_many/2}).
      *
@@ -518,11 +530,11 @@ public final class Task<T> {
                 case Down d -> {
                     awaiting.remove(d.ref()).settle("it exited with " + d.reason() + ", as awaitMany reported");
                     awaiting.values().forEach(t -> t.settle("awaitMany gave up on it when another task exited"));
-                    throw new ExitException(d.reason(), "Task.awaitMany(" + tasks + ", " + timeout + ")");
+                    throw awaitFailed("Task.awaitMany", d.reason(), tasks, timeout);
                 }
                 case null -> {
                     awaiting.values().forEach(t -> t.settle("awaitMany gave up on it after " + timeout));
-                    throw new ExitException(ExitReason.timeout(), "Task.awaitMany(" + tasks + ", " + timeout + ")");
+                    throw awaitFailed("Task.awaitMany", ExitReason.timeout(), tasks, timeout);
                 }
                 default -> throw new IllegalStateException("unreachable: " + answer);
             }

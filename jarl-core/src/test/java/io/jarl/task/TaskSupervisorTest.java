@@ -432,7 +432,7 @@ class TaskSupervisorTest {
                 TaskTest.awaitGo();
                 return "done";
             });
-            assertThat(TaskTest.exitOf(() -> Task.await(task, Duration.ZERO)).reason()).isEqualTo(ExitReason.timeout());
+            assertThat(TaskTest.exitOf(() -> Task.await(task, Duration.ZERO)).reason().cause()).isEqualTo(ExitReason.timeout());
             Pid pid = task.pid().orElseThrow();
             Ref fresh = monitor(pid);
             send(pid, "go");
@@ -449,7 +449,7 @@ class TaskSupervisorTest {
             Task<Object> task = TaskSupervisor.async(sup, () -> {
                 throw new IllegalStateException("oops");
             });
-            assertThat(TaskTest.exitOf(() -> Task.await(task)).reason()).isInstanceOf(ExitReason.Crash.class);
+            assertThat(TaskTest.exitOf(() -> Task.await(task)).reason().cause()).isInstanceOf(ExitReason.Crash.class);
             awaitExit(task.pid().orElseThrow());
         });
     }
@@ -460,7 +460,7 @@ class TaskSupervisorTest {
             Task<Object> task = TaskSupervisor.async(sup, () -> {
                 throw exit(ExitReason.of("unknown"));
             });
-            assertThat(TaskTest.exitOf(() -> Task.await(task)).reason()).isEqualTo(ExitReason.of("unknown"));
+            assertThat(TaskTest.exitOf(() -> Task.await(task)).reason().cause()).isEqualTo(ExitReason.of("unknown"));
             awaitExit(task.pid().orElseThrow());
         });
     }

@@ -277,7 +277,7 @@ class TaskTest {
                 return "done";
             });
             ExitException e = exitOf(() -> Task.await(task, Duration.ZERO));
-            assertThat(e.reason()).isEqualTo(ExitReason.timeout());
+            assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout());
             assertThat(e.getMessage()).contains("Task.await(" + task + ", PT0S)");
 
             send(task.pid().orElseThrow(), "go");
@@ -289,8 +289,12 @@ class TaskTest {
 
     @Test
     void awaitExitsOnTimeout() throws Exception {
-        asProcess(() -> assertThat(exitOf(() -> Task.await(fakeTask(), Duration.ZERO)).reason())
-                .isEqualTo(ExitReason.timeout()));
+        // Elixir: catch_exit(Task.await(task, 0)) == {:timeout, {Task, :await, [task, 0]}}
+        asProcess(() -> {
+            Task<Object> task = fakeTask();
+            assertThat(exitOf(() -> Task.await(task, Duration.ZERO)).reason()).isEqualTo(
+                    ExitReason.callFailed(ExitReason.timeout(), "Task.await", List.of(task, Duration.ZERO)));
+        });
     }
 
     @Test
@@ -300,7 +304,9 @@ class TaskTest {
                 throw exit(ExitReason.normal());
             });
             ExitException e = exitOf(() -> Task.await(task));
-            assertThat(e.reason()).isEqualTo(ExitReason.normal());
+            // Elixir: {:normal, {Task, :await, [task, 5000]}}
+            assertThat(e.reason()).isEqualTo(ExitReason.callFailed(ExitReason.normal(), "Task.await",
+                    List.of(task, Duration.ofSeconds(5))));
             assertThat(e.getMessage()).contains("Task.await(" + task + ", PT5S)");
         });
     }
@@ -313,7 +319,7 @@ class TaskTest {
                 throw new IllegalStateException("oops");
             });
             ExitException e = exitOf(() -> Task.await(task));
-            assertThat(e.reason()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
+            assertThat(e.reason().cause()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
                     assertThat(c.error()).isInstanceOf(IllegalStateException.class).hasMessage("oops"));
             awaitExit(task.pid().orElseThrow());
         });
@@ -326,7 +332,7 @@ class TaskTest {
             Task<Object> task = Task.async(() -> {
                 throw new IOException("disk");
             });
-            assertThat(exitOf(() -> Task.await(task)).reason()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
+            assertThat(exitOf(() -> Task.await(task)).reason().cause()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
                     assertThat(c.error()).isInstanceOf(IOException.class));
             awaitExit(task.pid().orElseThrow());
         });
@@ -339,7 +345,7 @@ class TaskTest {
             Task<Object> task = Task.async(() -> {
                 throw exit(ExitReason.of("unknown"));
             });
-            assertThat(exitOf(() -> Task.await(task)).reason()).isEqualTo(ExitReason.of("unknown"));
+            assertThat(exitOf(() -> Task.await(task)).reason().cause()).isEqualTo(ExitReason.of("unknown"));
             awaitExit(task.pid().orElseThrow());
         });
     }
@@ -403,7 +409,7 @@ class TaskTest {
                 });
                 Task.await(task, Duration.ofMinutes(1));
             });
-            assertThat(awaitDown(owner.monitor()).reason()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
+            assertThat(awaitDown(owner.monitor()).reason().cause()).isInstanceOfSatisfying(ExitReason.Crash.class, c ->
                     assertThat(c.error()).hasMessage("task failure"));
         });
     }
@@ -424,8 +430,8 @@ class TaskTest {
             Pid task = await(Pid.class);
             Ref watch = monitor(task);
             send(owner.pid(), "go");
-            assertThat(awaitDown(owner.monitor()).reason()).isEqualTo(ExitReason.timeout());
-            assertThat(awaitDown(watch).reason()).isEqualTo(ExitReason.timeout());
+            assertThat(awaitDown(owner.monitor()).reason().cause()).isEqualTo(ExitReason.timeout());
+            assertThat(awaitDown(watch).reason().cause()).isEqualTo(ExitReason.timeout());
         });
     }
 
@@ -492,7 +498,7 @@ class TaskTest {
                 return null;
             }));
             ExitException e = exitOf(() -> Task.awaitMany(tasks, Duration.ZERO));
-            assertThat(e.reason()).isEqualTo(ExitReason.timeout());
+            assertThat(e.reason().cause()).isEqualTo(ExitReason.timeout());
             assertThat(e.getMessage()).contains("Task.awaitMany(" + tasks + ", PT0S)");
             assertThat(Task.shutdown(tasks.getFirst())).isEqualTo(TaskResult.none());
         });
@@ -504,7 +510,7 @@ class TaskTest {
             List<Task<Object>> tasks = List.of(Task.async(() -> {
                 throw exit(ExitReason.normal());
             }));
-            assertThat(exitOf(() -> Task.awaitMany(tasks)).reason()).isEqualTo(ExitReason.normal());
+            assertThat(exitOf(() -> Task.awaitMany(tasks)).reason().cause()).isEqualTo(ExitReason.normal());
         });
     }
 
@@ -518,7 +524,7 @@ class TaskTest {
             Task<Object> exiter = Task.async(() -> {
                 throw exit(ExitReason.normal());
             });
-            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, exiter))).reason()).isEqualTo(ExitReason.normal());
+            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, exiter))).reason().cause()).isEqualTo(ExitReason.normal());
             Task.shutdown(sleeper);
         });
     }
@@ -534,7 +540,7 @@ class TaskTest {
             Task<Object> crasher = Task.async(() -> {
                 throw exit(ExitReason.of("unknown"));
             });
-            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, crasher))).reason())
+            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, crasher))).reason().cause())
                     .isEqualTo(ExitReason.of("unknown"));
             // All monitors are cleared up afterwards too.
             kill(sleeper.pid().orElseThrow());
@@ -555,7 +561,7 @@ class TaskTest {
             Task<Object> crasher = Task.async(() -> {
                 throw new IllegalStateException("oops");
             });
-            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, crasher))).reason())
+            assertThat(exitOf(() -> Task.awaitMany(List.of(sleeper, crasher))).reason().cause())
                     .isInstanceOf(ExitReason.Crash.class);
             Task.shutdown(sleeper, Shutdown.brutalKill());
         });
@@ -946,7 +952,7 @@ class TaskTest {
                     blockForever();
                     return null;
                 });
-                assertThat(exitOf(() -> Task.await(task, Duration.ZERO)).reason()).isEqualTo(ExitReason.timeout());
+                assertThat(exitOf(() -> Task.await(task, Duration.ZERO)).reason().cause()).isEqualTo(ExitReason.timeout());
                 assertThat(Task.shutdown(task)).isEqualTo(TaskResult.none());
                 assertThat(task.pid().orElseThrow().isAlive()).isFalse();
             });
@@ -1071,7 +1077,7 @@ class TaskTest {
         assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(ExitException.class, e -> {
-                    assertThat(e.reason()).isInstanceOf(ExitReason.Crash.class);
+                    assertThat(e.reason().cause()).isInstanceOf(ExitReason.Crash.class);
                     assertThat(e.getMessage()).contains("Task.asFuture(");
                     assertThat(e.getCause()).hasMessage("no answer");
                 });

@@ -19,6 +19,7 @@ import io.jarl.server.From;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -233,8 +234,9 @@ public final class Wire implements PidMapper {
     }
 
     /**
-     * A failed call as OTP names it: {@code {gen_server, call, Args}} for {@code GenServer.call},
-     * likewise gen_statem and gen_event; Jarl's own calls keep their Java names.
+     * A failed call as OTP and Elixir name it: {@code {gen_server, call, Args}} for
+     * {@code GenServer.call}, likewise gen_statem and gen_event, {@code {'Elixir.Task', await_many, Args}}
+     * for {@code Task.awaitMany}; other modules keep their Java names, functions go snake_case.
      */
     private Object callTerm(String function, List<Object> args) {
         int dot = function.indexOf('.');
@@ -245,8 +247,10 @@ public final class Wire implements PidMapper {
             case "GenStateMachine" -> "gen_statem";
             case "GenEvent" -> "gen_event";
             case "Sys" -> "sys";
+            case "Task" -> "Elixir.Task";
             default -> module;
         };
+        name = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         List<Object> terms = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
             Object a = args.get(i);

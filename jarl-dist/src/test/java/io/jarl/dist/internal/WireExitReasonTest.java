@@ -33,8 +33,17 @@ class WireExitReasonTest {
         assertThat(term).isEqualTo(Tuple.of(
                 Tuple.of(Atom.of("timeout"), Tuple.of(Atom.of("gen_statem"), Atom.of("call"),
                         ErlList.of(termOf("machine"), termOf("go"), Atom.of("infinity")))),
-                Tuple.of(Atom.of("gen_event"), Atom.of("syncNotify"),
+                Tuple.of(Atom.of("gen_event"), Atom.of("sync_notify"),
                         ErlList.of(termOf("manager"), termOf("event"), Atom.of("infinity")))));
+    }
+
+    @Test
+    void aFailedAwaitIsElixirsTaskAwaitExit() {
+        // {timeout, {'Elixir.Task', await_many, [Tasks, 0]}}, as Task.await_many exits.
+        Object term = wire.toTerm(ExitReason.callFailed(ExitReason.timeout(), "Task.awaitMany",
+                List.of("tasks", Duration.ZERO)));
+        assertThat(term).isEqualTo(Tuple.of(Atom.of("timeout"),
+                Tuple.of(Atom.of("Elixir.Task"), Atom.of("await_many"), ErlList.of(termOf("tasks"), 0L))));
     }
 
     private static Object termOf(Object value) {
