@@ -33,6 +33,11 @@ final class CoreBridge implements Core {
     }
 
     @Override
+    public boolean atExit(Pid pid, Runnable hook) {
+        return pid instanceof LocalProcess p && p.atExit(hook);
+    }
+
+    @Override
     public Pid localPid(int number, int serial) {
         long id = (number & 0x0FFF_FFFFL) | (serial & 0xFFFF_FFFFL) << 28;
         LocalProcess p = kernel.table.get(new PidKey(id));

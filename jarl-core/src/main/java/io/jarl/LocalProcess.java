@@ -94,6 +94,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private volatile ConcurrentHashMap<Ref, Watch> monitoredBy;
     private Object aliases; // a RefSet
     private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
+    private List<Runnable> exitHooks; // run at death (tables that go with their owner)
 
     // Owner-thread only.
     private Waker.Sleeper sleeper; // made on the first long timed wait
@@ -218,10 +219,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Death death;
         String name;
         Object pendingTimers;
+        List<Runnable> hooks;
         synchronized (this) {
             if (state != ALIVE) {
                 return null;
             }
+            hooks = exitHooks;
+            exitHooks = null;
             exitReason = reason;
             state = DEAD;
             death = new Death(this, reason, links, monitoredBy, monitors);
@@ -236,6 +240,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             kernel.names.remove(name, this);
         }
         kernel.table.remove(this);
+        if (hooks != null) {
+            for (Runnable hook : hooks) {
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    // a hook must not throw; the death goes on regardless
+                }
+            }
+        }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             LockSupport.unpark(t);
@@ -860,6 +873,18 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         if (RefSet.contains(aliases, alias)) {
             deliver(msg);
         }
+    }
+
+    /** Runs {@code hook} at this process's death; false (and never run) if it is not alive. */
+    synchronized boolean atExit(Runnable hook) {
+        if (state != ALIVE) {
+            return false;
+        }
+        if (exitHooks == null) {
+            exitHooks = new ArrayList<>(1);
+        }
+        exitHooks.add(hook);
+        return true;
     }
 
     // ---------------------------------------------------------------- timers

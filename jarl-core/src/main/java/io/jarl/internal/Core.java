@@ -39,6 +39,14 @@ public interface Core {
     /** Back to a node that is not distributed. */
     void uninstall(Distribution distribution);
 
+    /**
+     * Runs {@code hook} once the local process {@code pid} has ended, for any reason ({@code kill}
+     * included), in the thread that ended it, before its links and monitors are told (OTP: an ETS
+     * table goes with its owner). Returns false, and never runs the hook, if the process is not
+     * alive. A hook must be short and must not throw; one that throws is ignored.
+     */
+    boolean atExit(Pid pid, Runnable hook);
+
     /** This node's pid with the given number and serial: the live process, or a pid that is dead. */
     Pid localPid(int number, int serial);
 

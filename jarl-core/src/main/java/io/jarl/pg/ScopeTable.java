@@ -1,6 +1,7 @@
 package io.jarl.pg;
 
 import io.jarl.Pid;
+import io.jarl.internal.Core;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Only the scope process writes it, replacing a group's lists whole, so a reader gets a consistent
  * pair with one map read and no allocation. Empty groups are removed, never stored.
  *
- * Like the ETS table it goes with its owner: a table whose scope process is dead reads as empty, and
- * is replaced by the next scope of that name or dropped when found dead.
+ * Like the ETS table it goes with its owner: it is unpublished when the scope process ends, however
+ * it ends ({@code kill} included); until then a table whose owner is dead reads as unknown.
  */
 final class ScopeTable {
     private static final ConcurrentHashMap<String, ScopeTable> BY_NAME = new ConcurrentHashMap<>();
@@ -32,7 +33,13 @@ final class ScopeTable {
     static ScopeTable create(String scope, Pid owner) {
         ScopeTable fresh = new ScopeTable(scope, owner);
         ScopeTable published = BY_NAME.compute(scope, (n, old) -> old == null || !old.owner.isAlive() ? fresh : old);
-        return published == fresh ? fresh : null;
+        if (published != fresh) {
+            return null;
+        }
+        if (!Core.get().atExit(owner, fresh::drop)) {
+            fresh.drop(); // the owner is already gone
+        }
+        return fresh;
     }
 
     /** The live scope named {@code scope}, or null. */
@@ -43,6 +50,11 @@ final class ScopeTable {
             return null;
         }
         return t;
+    }
+
+    /** Whether a table is published under {@code scope}, live or not (for tests). */
+    static boolean isPublished(String scope) {
+        return BY_NAME.containsKey(scope);
     }
 
     /** Unpublishes this table (the scope is stopping). */

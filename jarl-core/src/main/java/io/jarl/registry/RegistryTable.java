@@ -1,6 +1,7 @@
 package io.jarl.registry;
 
 import io.jarl.Pid;
+import io.jarl.internal.Core;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -11,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * table), owned by the registry's supervisor, and published by the supervisor's init before any
  * partition starts; each partition publishes its own tables in its slot when it (re)starts.
  *
- * Like an ETS table it goes with its owner: a table whose supervisor is dead is unknown, and is
- * dropped from BY_NAME when found so, or replaced by the next registry of that name.
+ * Like an ETS table it goes with its owner: it is dropped from BY_NAME when the supervisor ends,
+ * however it ends ({@code kill} included); until then a table whose supervisor is dead is unknown.
  */
 final class RegistryTable {
     private static final ConcurrentHashMap<String, RegistryTable> BY_NAME = new ConcurrentHashMap<>();
@@ -50,7 +51,15 @@ final class RegistryTable {
             throw new IllegalStateException("a registry named " + options.name() + " is already running, supervised by "
                     + published.owner);
         }
+        if (!Core.get().atExit(owner, () -> BY_NAME.remove(options.name(), fresh))) {
+            BY_NAME.remove(options.name(), fresh); // the supervisor is already gone
+        }
         return fresh;
+    }
+
+    /** Whether a table is published under {@code name}, live or not (for tests). */
+    static boolean isPublished(String name) {
+        return BY_NAME.containsKey(name);
     }
 
     /** The live registry named {@code name}, or null. */

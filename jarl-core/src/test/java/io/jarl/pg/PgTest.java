@@ -195,6 +195,21 @@ class PgTest {
     }
 
     @Test
+    void aKilledScopeTakesItsTableWithIt() {
+        // As an ETS table goes with its owner: kill runs no terminate, the table goes all the same.
+        try (var me = attach()) {
+            Pid owner = whereis(scope).orElseThrow();
+            Pid member = forever();
+            Pg.join(scope, "group", member);
+            assertThat(ScopeTable.isPublished(scope)).isTrue();
+            kill(owner);
+            assertThat(ScopeTable.isPublished(scope)).isFalse();
+            assertThat(Pg.getMembers(scope, "group")).isEmpty();
+            kill(member);
+        }
+    }
+
+    @Test
     void missingScopeJoin() {
         try (var me = attach()) {
             GenServer.stop(Name.of(scope));

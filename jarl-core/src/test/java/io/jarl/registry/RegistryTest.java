@@ -240,6 +240,21 @@ class RegistryTest {
     // ---------------------------------------------------------------- the documentation's examples
 
     @Test
+    void aKilledRegistryTakesItsTableWithIt() {
+        // As an ETS table goes with its owner: the supervisor, killed, runs no terminate.
+        try (var me = attach()) {
+            String name = "Registry.KilledTest";
+            Pid sup = Registry.start(RegistryOptions.unique(name)).orElseThrow();
+            trapExit(true); // registering links this process to the partition, which dies too
+            Registry.<String, String>named(name).register("key", "value");
+            assertThat(RegistryTable.isPublished(name)).isTrue();
+            kill(sup);
+            assertThat(RegistryTable.isPublished(name)).isFalse();
+            assertThatThrownBy(() -> Registry.named(name).lookup("key")).isInstanceOf(UnknownRegistryException.class);
+        }
+    }
+
+    @Test
     void metaTest() {
         Registry.start(RegistryOptions.unique("Registry.MetaTest").withMeta("custom_key", "custom_value")).orElseThrow();
         Registry<Object, Object> registry = Registry.named("Registry.MetaTest");
