@@ -10,7 +10,8 @@ import java.util.Objects;
  * The runtime's side of distribution: how the distribution layer turns wire identifiers into pids
  * and references and delivers the signals that arrive from other nodes. Implemented in
  * {@code io.jarl}, obtained with {@link #get()} (the JDK's "shared secrets" pattern: the methods
- * need the runtime's package-private machinery, which is not part of the API).
+ * need the runtime's package-private machinery, which is not part of the API). The runtime's own
+ * packages use it too, for what a process's death must do to them ({@link #atExit}).
  */
 public interface Core {
 
