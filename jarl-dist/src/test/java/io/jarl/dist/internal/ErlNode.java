@@ -2,10 +2,8 @@ package io.jarl.dist.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
+import io.jarl.testing.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -37,20 +33,13 @@ final class ErlNode implements AutoCloseable {
             + "{value, V, _} = erl_eval:exprs(Es, []), V catch C:E -> {caught, C, E} end, "
             + "io:format(\"RESULT ~w~n\", [R]), L() end end, L().";
 
-    private final Process process;
-    private final String description;
+    private final ChildProcess child;
     /** Whether the process runs the eval loop, which halts when its input ends. */
     private final boolean evalLoop;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition grew = lock.newCondition();
-    private final List<String> lines = new ArrayList<>();
-    private boolean ended;
 
-    private ErlNode(Process process, String description, boolean evalLoop) {
-        this.process = process;
-        this.description = description;
+    private ErlNode(ChildProcess child, boolean evalLoop) {
+        this.child = child;
         this.evalLoop = evalLoop;
-        Thread.ofVirtual().name("erl-output").start(this::pump);
     }
 
     /** Skips the calling test (class) if {@code erl} and {@code epmd} are not installed. */
@@ -127,100 +116,29 @@ final class ErlNode implements AutoCloseable {
     }
 
     private static ErlNode launch(ProcessBuilder builder, String description, boolean evalLoop) {
-        try {
-            return new ErlNode(builder.start(), description, evalLoop);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + description, e);
-        }
-    }
-
-    private void pump() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lock.lock();
-                try {
-                    lines.add(line);
-                    grew.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone
-        } finally {
-            lock.lock();
-            try {
-                ended = true;
-                grew.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
+        return new ErlNode(ChildProcess.start(builder, description, WAIT), evalLoop);
     }
 
     /** How many lines were printed so far (a starting point for {@link #awaitLine}). */
     int mark() {
-        lock.lock();
-        try {
-            return lines.size();
-        } finally {
-            lock.unlock();
-        }
+        return child.mark();
     }
 
     /** Waits (bounded by {@link #WAIT}) for a line from index {@code from} on that {@code test} accepts. */
     String awaitLine(Predicate<String> test, int from) {
-        long left = WAIT.toNanos();
-        lock.lock();
-        try {
-            int i = from;
-            for (;;) {
-                for (; i < lines.size(); i++) {
-                    if (test.test(lines.get(i))) {
-                        return lines.get(i);
-                    }
-                }
-                if (ended) {
-                    throw new AssertionError(description + " ended before printing the expected line; output:\n"
-                            + String.join("\n", lines));
-                }
-                if (left <= 0) {
-                    throw new AssertionError(description + " did not print the expected line within " + WAIT
-                            + "; output:\n" + String.join("\n", lines));
-                }
-                left = grew.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } finally {
-            lock.unlock();
-        }
+        return child.awaitLine(test, from);
     }
 
     /** Evaluates {@code expression} (one line, ending with a dot) and returns the result as ~w prints it. */
     String eval(String expression) {
         int from = mark();
-        try {
-            OutputStream in = process.getOutputStream();
-            in.write((expression + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-        } catch (IOException e) {
-            throw new AssertionError(description + " does not take input: " + e.getMessage() + "; output:\n" + output(), e);
-        }
+        child.writeLine(expression);
         return awaitLine(l -> l.startsWith("RESULT "), from).substring("RESULT ".length());
     }
 
     /** Everything printed so far. */
     String output() {
-        lock.lock();
-        try {
-            return String.join("\n", lines);
-        } finally {
-            lock.unlock();
-        }
+        return child.transcript();
     }
 
     /**
@@ -229,31 +147,16 @@ final class ErlNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            if (evalLoop) {
-                try {
-                    process.getOutputStream().close();
-                } catch (IOException alreadyGone) {
-                    // it ended by itself
-                }
-                if (process.waitFor(5, TimeUnit.SECONDS)) {
-                    return;
-                }
-            }
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (evalLoop) {
+            child.close();
+        } else {
+            child.stop();
         }
     }
 
     /** Whether the process is still running. */
     boolean isAlive() {
-        return process.isAlive();
+        return child.isAlive();
     }
 
     /**

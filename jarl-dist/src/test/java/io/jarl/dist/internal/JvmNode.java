@@ -1,17 +1,9 @@
 package io.jarl.dist.internal;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.jarl.testing.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -22,16 +14,11 @@ import java.util.function.Predicate;
 final class JvmNode implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final Process process;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition grew = lock.newCondition();
-    private final List<String> lines = new ArrayList<>();
-    private boolean ended;
+    private final ChildProcess child;
     final String name;
 
-    private JvmNode(Process process) {
-        this.process = process;
-        Thread.ofVirtual().name("jvm-node-output").start(this::pump);
+    private JvmNode(ChildProcess child) {
+        this.child = child;
         String ready;
         try {
             ready = awaitLine(l -> l.startsWith("ready "));
@@ -48,57 +35,18 @@ final class JvmNode implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("jarl.peer.log", "info"), "-cp",
                 classpath, PeerNodeMain.class.getName(), alive, cookie, Integer.toString(epmdPort));
-        try {
-            return new JvmNode(new ProcessBuilder(command).redirectErrorStream(true).start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a child JVM", e);
-        }
-    }
-
-    private void pump() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lock.lock();
-                try {
-                    lines.add(line);
-                    grew.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone
-        } finally {
-            lock.lock();
-            try {
-                ended = true;
-                grew.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
+        return new JvmNode(ChildProcess.start(new ProcessBuilder(command).redirectErrorStream(true), "the child JVM",
+                WAIT));
     }
 
     /** How many lines were printed so far (a starting point for {@link #awaitLine(Predicate, int)}). */
     int mark() {
-        lock.lock();
-        try {
-            return lines.size();
-        } finally {
-            lock.unlock();
-        }
+        return child.mark();
     }
 
     /** Writes one command line to the child's input. */
     void command(String line) {
-        try {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the child JVM does not take input", e);
-        }
+        child.writeLine(line);
     }
 
     /** Waits (bounded by {@link #WAIT}) for a line that {@code test} accepts. */
@@ -108,57 +56,15 @@ final class JvmNode implements AutoCloseable {
 
     /** Waits (bounded by {@link #WAIT}) for a line from index {@code from} on that {@code test} accepts. */
     String awaitLine(Predicate<String> test, int from) {
-        long left = WAIT.toNanos();
-        lock.lock();
-        try {
-            int i = from;
-            for (;;) {
-                for (; i < lines.size(); i++) {
-                    if (test.test(lines.get(i))) {
-                        return lines.get(i);
-                    }
-                }
-                if (ended) {
-                    throw new AssertionError("the child JVM ended; output:\n" + String.join("\n", lines));
-                }
-                if (left <= 0) {
-                    throw new AssertionError("the child JVM did not print the expected line within " + WAIT
-                            + "; output:\n" + String.join("\n", lines));
-                }
-                left = grew.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } finally {
-            lock.unlock();
-        }
+        return child.awaitLine(test, from);
     }
 
     String output() {
-        lock.lock();
-        try {
-            return String.join("\n", lines);
-        } finally {
-            lock.unlock();
-        }
+        return child.transcript();
     }
 
     @Override
     public void close() {
-        try {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException alreadyGone) {
-                // it ended by itself
-            }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        child.close(Duration.ofSeconds(10));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jarl.Jarl;
 import io.jarl.dist.Node;
+import io.jarl.testing.ChildProcess;
 import io.jarl.testing.NoLeakedProcesses;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jarl.dist.Node;
 import io.jarl.dist.NodeOptions;
 import io.jarl.supervisor.Supervisor;
+import io.jarl.testing.ChildProcess;
 import io.jarl.testing.NoLeakedProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

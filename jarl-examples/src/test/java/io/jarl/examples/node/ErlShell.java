@@ -2,6 +2,7 @@ package io.jarl.examples.node;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jarl.testing.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.jarl.examples.node;
+package io.jarl.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,31 +16,39 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * A child process for the tests ({@code erl}, {@code epmd}, {@code bin/jarl node}) whose output is
- * kept line by line, stdout and stderr apart, so that a test waits for a line with a bounded
- * timeout instead of sleeping. {@link #close()} ends it (input closed, then SIGTERM, then SIGKILL)
- * and waits for it.
+ * A child process for the tests ({@code erl}, {@code epmd}, {@code bin/jarl node}, a child JVM)
+ * whose output is kept line by line, stdout and stderr apart, so that a test waits for a line with a
+ * bounded timeout instead of sleeping. {@link #close()} ends it (input closed, then SIGTERM, then
+ * SIGKILL) and waits for it.
  */
-final class ChildProcess implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(20);
+public final class ChildProcess implements AutoCloseable {
+    /** How long {@link #awaitLine} and {@link #awaitExit} wait unless told otherwise. */
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Process process;
     private final String description;
+    private final Duration wait;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition grew = lock.newCondition();
     private final List<String> out = new ArrayList<>(), err = new ArrayList<>();
     private int streamsOpen = 2;
 
-    private ChildProcess(Process process, String description) {
+    private ChildProcess(Process process, String description, Duration wait) {
         this.process = process;
         this.description = description;
+        this.wait = wait;
         Thread.ofVirtual().name(description + " stdout").start(() -> pump(process.getInputStream(), out));
         Thread.ofVirtual().name(description + " stderr").start(() -> pump(process.getErrorStream(), err));
     }
 
-    static ChildProcess start(ProcessBuilder builder, String description) {
+    public static ChildProcess start(ProcessBuilder builder, String description) {
+        return start(builder, description, WAIT);
+    }
+
+    /** Starts {@code builder}; its waits are bounded by {@code wait}. */
+    public static ChildProcess start(ProcessBuilder builder, String description, Duration wait) {
         try {
-            return new ChildProcess(builder.start(), description);
+            return new ChildProcess(builder.start(), description, wait);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + description, e);
         }
@@ -72,7 +80,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** How many stdout lines were printed so far (a starting point for {@link #awaitLine}). */
-    int mark() {
+    public int mark() {
         lock.lock();
         try {
             return out.size();
@@ -81,9 +89,9 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Waits (at most {@link #WAIT}) for a stdout line, from index {@code from} on, that {@code test} accepts. */
-    String awaitLine(Predicate<String> test, int from) {
-        long left = WAIT.toNanos();
+    /** Waits (at most its wait) for a stdout line, from index {@code from} on, that {@code test} accepts. */
+    public String awaitLine(Predicate<String> test, int from) {
+        long left = wait.toNanos();
         lock.lock();
         try {
             for (int i = from;;) {
@@ -94,7 +102,7 @@ final class ChildProcess implements AutoCloseable {
                 }
                 if (streamsOpen == 0 || left <= 0) {
                     throw new AssertionError(description + (left <= 0 ? " did not print the expected line within "
-                            + WAIT : " ended before printing the expected line") + "\n" + transcript());
+                            + wait : " ended before printing the expected line") + "\n" + transcript());
                 }
                 left = grew.awaitNanos(left);
             }
@@ -107,7 +115,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Writes {@code line} and a newline to the process's input. */
-    void writeLine(String line) {
+    public void writeLine(String line) {
         try {
             OutputStream in = process.getOutputStream();
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -118,7 +126,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Closes the process's input. */
-    void closeInput() {
+    public void closeInput() {
         try {
             process.getOutputStream().close();
         } catch (IOException alreadyGone) {
@@ -130,20 +138,20 @@ final class ChildProcess implements AutoCloseable {
      * SIGTERM, through the process handle: {@code Process.destroy()} would also close this side of
      * the pipes, losing what the process prints while it stops.
      */
-    void terminate() {
+    public void terminate() {
         process.toHandle().destroy();
     }
 
     /**
-     * Waits (at most {@link #WAIT}) for the process to end and for its output to be read; returns
-     * its exit status.
+     * Waits (at most its wait) for the process to end and for its output to be read; returns its
+     * exit status.
      */
-    int awaitExit() {
+    public int awaitExit() {
         try {
-            if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(description + " did not end within " + WAIT + "\n" + transcript());
+            if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(description + " did not end within " + wait + "\n" + transcript());
             }
-            long left = WAIT.toNanos();
+            long left = wait.toNanos();
             lock.lock();
             try {
                 while (streamsOpen > 0 && left > 0) {
@@ -160,7 +168,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The stdout lines so far. */
-    List<String> stdout() {
+    public List<String> stdout() {
         lock.lock();
         try {
             return List.copyOf(out);
@@ -170,7 +178,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The stderr lines so far. */
-    List<String> stderr() {
+    public List<String> stderr() {
         lock.lock();
         try {
             return List.copyOf(err);
@@ -180,7 +188,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Everything printed so far, for failure messages. */
-    String transcript() {
+    public String transcript() {
         lock.lock();
         try {
             return "--- stdout of " + description + ":\n" + String.join("\n", out) + "\n--- stderr:\n"
@@ -190,21 +198,36 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /**
      * Ends the process if it still runs and waits for it: its input is closed (an erl eval loop
-     * halts on that), then it gets SIGTERM, then SIGKILL.
+     * halts on that), then after 5 seconds it gets SIGTERM, then SIGKILL.
      */
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** As {@link #close()}, waiting {@code grace} for the process to end by itself once its input is closed. */
+    public void close(Duration grace) {
         try {
             closeInput();
-            if (process.waitFor(5, TimeUnit.SECONDS)) {
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
+            stop();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the process without closing its input first (for one that does not read it): SIGTERM, then SIGKILL. */
+    public void stop() {
+        try {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
