@@ -2,8 +2,8 @@ package io.jarl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jarl.testing.Installed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -272,8 +272,7 @@ class BenchMainTest {
     @Test
     @Timeout(120)
     void quickPairsOfJarlAndBeamNodes() throws Exception {
-        assumeTrue(BenchMain.findOnPath("erl").isPresent() && BenchMain.findOnPath("epmd").isPresent(),
-                "erl not found: install Erlang (apt-get install erlang-base)");
+        Installed.Peer.ERLANG.assume();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<Result> results;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {

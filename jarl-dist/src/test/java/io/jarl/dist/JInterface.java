@@ -1,5 +1,6 @@
 package io.jarl.dist;
 
+import io.jarl.testing.Installed;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Array;
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
  * (Erlang syntax).
  */
 final class JInterface {
-    static final String MISSING = "JInterface not found: install it (apt-get install erlang-jinterface)";
+    static final String MISSING = Installed.Peer.JINTERFACE.missing();
 
     private static final String PACKAGE = "com.ericsson.otp.erlang.";
 
@@ -70,6 +71,9 @@ final class JInterface {
 
     /** Where {@code OtpErlang.jar} is: the {@code jinterface.jar} property, or under erl's root. */
     static Optional<Path> find() {
+        if (Installed.Peer.JINTERFACE.hidden()) {
+            return Optional.empty();
+        }
         String given = System.getProperty("jinterface.jar");
         if (given != null && !given.isBlank()) {
             Path path = Path.of(given);
@@ -80,7 +84,7 @@ final class JInterface {
 
     /** {@code code:root_dir()} as {@code erl} reports it, if erl runs. */
     private static Optional<Path> erlangRoot() {
-        if (!onPath("erl")) {
+        if (!Installed.Peer.ERLANG.present()) {
             return Optional.empty();
         }
         try {
@@ -125,18 +129,6 @@ final class JInterface {
         return key.toString();
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ------------------------------------------------------------------ reflection
 

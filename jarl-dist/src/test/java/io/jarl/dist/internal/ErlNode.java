@@ -1,14 +1,11 @@
 package io.jarl.dist.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.jarl.testing.ChildProcess;
+import io.jarl.testing.Installed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.function.Predicate;
  * sleeps. {@link #close()} kills the process and waits for it.
  */
 final class ErlNode implements AutoCloseable {
-    static final String MISSING = "erl not found: install Erlang (apt-get install erlang-base)";
     static final Duration WAIT = Duration.ofSeconds(20);
 
     /** The eval loop: read a line, parse and evaluate it, print RESULT with ~w (one line). */
@@ -44,21 +40,9 @@ final class ErlNode implements AutoCloseable {
 
     /** Skips the calling test (class) if {@code erl} and {@code epmd} are not installed. */
     static void assumeErlang() {
-        assumeTrue(onPath("erl") && onPath("epmd"), MISSING);
+        Installed.Peer.ERLANG.assume();
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** A short random name for a node or a test, unlikely to collide across runs. */
     static String randomName(String prefix) {

@@ -3,13 +3,13 @@ package io.jarl.dist.term;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jarl.testing.Installed;
 import io.jarl.testing.NoLeakedProcesses;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +24,7 @@ class ErlangInteropTest {
 
     @BeforeAll
     static void startErlang() throws Exception {
-        Assumptions.assumeTrue(ErlangPeer.available(), "erl is not on the PATH: install Erlang: apt-get install erlang-base");
+        Installed.Peer.ERLANG.assume();
         erl = ErlangPeer.start();
     }
 

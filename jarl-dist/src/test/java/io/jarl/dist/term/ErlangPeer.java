@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,20 +70,6 @@ final class ErlangPeer implements AutoCloseable {
                 lines.add("closed " + e);
             }
         });
-    }
-
-    /** Whether an {@code erl} executable is on the PATH. */
-    static boolean available() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "erl"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static ErlangPeer start() throws IOException {

@@ -1,14 +1,10 @@
 package io.jarl.examples.node;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.jarl.testing.ChildProcess;
-import java.io.File;
+import io.jarl.testing.Installed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * as the shell prints it ({@code ~p}, on one line). Also starts a private {@code epmd}.
  */
 final class ErlShell implements AutoCloseable {
-    static final String MISSING = "erl not found: install Erlang (apt-get install erlang-base)";
 
     /**
      * Read a line, evaluate it with the bindings so far, print RESULT and the value as the shell
@@ -40,26 +35,14 @@ final class ErlShell implements AutoCloseable {
 
     /** Skips the calling test if {@code erl} and {@code epmd} are not installed. */
     static void assumeErlang() {
-        assumeTrue(installed(), MISSING);
+        Installed.Peer.ERLANG.assume();
     }
 
     /** Whether {@code erl} and {@code epmd} are on the PATH. */
     static boolean installed() {
-        return onPath("erl") && onPath("epmd");
+        return Installed.Peer.ERLANG.present();
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** A short random name, unlikely to collide across runs. */
     static String randomName(String prefix) {
