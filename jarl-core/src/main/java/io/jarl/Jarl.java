@@ -336,6 +336,21 @@ public final class Jarl {
         current().receive(m -> null, nanos(duration), null);
     }
 
+    /**
+     * Lets other runnable processes run before the caller goes on (OTP: {@code erlang:yield/0}). On
+     * Jarl's scheduler the caller goes to the back of its worker's run queue. Java cannot preempt a
+     * process, so a long computation that makes no runtime call should call this now and then, or
+     * run as a {@linkplain SpawnOptions#dirty() dirty} process. From a thread that is not a process it
+     * is {@link Thread#yield()}.
+     */
+    public static void yield() {
+        LocalProcess me = currentOrNull();
+        if (me != null) {
+            me.ensureAlive();
+        }
+        Thread.yield();
+    }
+
     private static <T> Matcher<T> ofType(Class<T> type) {
         Objects.requireNonNull(type, "type");
         return m -> type.isInstance(m) ? type.cast(m) : skip();
@@ -687,6 +702,15 @@ public final class Jarl {
         }
         out.sort(null);
         return out;
+    }
+
+    /**
+     * A snapshot of the scheduler: its workers, what each is doing, its run queue, its utilisation
+     * and steals, and the workers held by blocked processes (OTP: {@code scheduler_wall_time},
+     * {@code statistics(run_queue_lengths)}).
+     */
+    public static SchedulerInfo schedulerInfo() {
+        return K.scheduler == null ? Scheduler.jdkInfo() : K.scheduler.info();
     }
 
     /** The number of live processes (OTP: {@code erlang:system_info(process_count)}). */

@@ -31,6 +31,8 @@ final class Kernel {
 
     private final ConcurrentHashMap<Ref, Timer> timers = new ConcurrentHashMap<>();
     final Waker waker = new Waker();
+    /** Jarl's scheduler, or null when processes run on the JDK's default virtual-thread scheduler. */
+    final Scheduler scheduler = Scheduler.create(log);
     private final ScheduledThreadPoolExecutor timerService;
 
     /** The sender of exit signals sent from plain threads: a pid that is never alive ({@code <0.0.0>}). */
@@ -55,7 +57,14 @@ final class Kernel {
         LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
                 opts.trapsExits());
         // A builder per process: builders are not thread-safe, and the handler is how self() finds p.
-        p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
+        if (opts.runsDirty()) {
+            p.thread = Thread.ofPlatform().daemon().name("jarl-dirty-" + p.id).uncaughtExceptionHandler(p).unstarted(p);
+        } else if (scheduler != null) {
+            p.thread = scheduler.newThread(p);
+            p.thread.setUncaughtExceptionHandler(p);
+        } else {
+            p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
+        }
         table.put(p, p);
         if (opts.name().isPresent()) {
             try {

@@ -440,6 +440,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (limit == 0 && (++spinProbes & 31) == 0) {
                 limit = SPINS;
             }
+            if (limit > 0 && Scheduler.othersWaitHere()) {
+                limit = 0; // whoever would send runs on this worker, after this process waits
+            }
             int turns = 0;
             while (turns < limit && last.next == null) {
                 Thread.onSpinWait();

@@ -14,14 +14,16 @@ import java.util.Optional;
  * @param trapsExits  the new process traps exits from its first instruction
  * @param name        a name to register the process under, atomically with its creation
  * @param initialCall what {@link ProcessInfo#initialCall()} reports, e.g. {@code "Chat.room/1"}
+ * @param runsDirty   run the process on a platform thread of its own (see {@link #dirty()})
  */
-public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> name, Optional<String> initialCall) {
+public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> name, Optional<String> initialCall,
+                           boolean runsDirty) {
     public SpawnOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(initialCall, "initialCall");
     }
 
-    private static final SpawnOptions DEFAULTS = new SpawnOptions(false, false, Optional.empty(), Optional.empty());
+    private static final SpawnOptions DEFAULTS = new SpawnOptions(false, false, Optional.empty(), Optional.empty(), false);
 
     /** No link, not trapping exits, no name. */
     public static SpawnOptions defaults() {
@@ -30,21 +32,34 @@ public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> 
 
     /** Link the new process to the caller (OTP: the {@code link} option). */
     public SpawnOptions link() {
-        return new SpawnOptions(true, trapsExits, name, initialCall);
+        return new SpawnOptions(true, trapsExits, name, initialCall, runsDirty);
     }
 
     /** The new process traps exits before its body runs. */
     public SpawnOptions trapExit() {
-        return new SpawnOptions(linked, true, name, initialCall);
+        return new SpawnOptions(linked, true, name, initialCall, runsDirty);
     }
 
     /** Register the new process under {@code name} before its body runs. */
     public SpawnOptions register(String name) {
-        return new SpawnOptions(linked, trapsExits, Optional.of(Objects.requireNonNull(name, "name")), initialCall);
+        return new SpawnOptions(linked, trapsExits, Optional.of(Objects.requireNonNull(name, "name")), initialCall,
+                runsDirty);
     }
 
     /** What {@link ProcessInfo#initialCall()} and crash reports call the process's function. */
     public SpawnOptions initialCall(String initialCall) {
-        return new SpawnOptions(linked, trapsExits, name, Optional.of(Objects.requireNonNull(initialCall, "initialCall")));
+        return new SpawnOptions(linked, trapsExits, name, Optional.of(Objects.requireNonNull(initialCall, "initialCall")),
+                runsDirty);
+    }
+
+    /**
+     * Run the process on a platform thread of its own, which the operating system time-slices (the
+     * BEAM's dirty CPU schedulers): for a process that computes for long without a runtime call, so
+     * that it cannot hold one of the scheduler's workers. Everything else about it is an ordinary
+     * process. It costs a platform thread (about a megabyte of reserved stack, and a thread start
+     * of some tens of microseconds), so keep it for work that needs it.
+     */
+    public SpawnOptions dirty() {
+        return new SpawnOptions(linked, trapsExits, name, initialCall, true);
     }
 }

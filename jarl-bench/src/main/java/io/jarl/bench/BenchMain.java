@@ -452,6 +452,8 @@ public final class BenchMain {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOpts);
         cmd.add(ALLOW_UNSAFE);
+        cmd.add("--add-opens"); // Jarl's scheduler (io.jarl.Scheduler); Pekko ignores it
+        cmd.add("java.base/java.lang=ALL-UNNAMED");
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("jarl.bench."))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));

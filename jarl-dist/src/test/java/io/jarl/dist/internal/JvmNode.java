@@ -33,7 +33,7 @@ final class JvmNode implements AutoCloseable {
     static JvmNode start(String alive, String cookie, int epmdPort) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("jarl.peer.log", "info"), "-cp",
+        List<String> command = List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("jarl.peer.log", "info"), "-cp",
                 classpath, PeerNodeMain.class.getName(), alive, cookie, Integer.toString(epmdPort));
         return new JvmNode(ChildProcess.start(new ProcessBuilder(command).redirectErrorStream(true), "the child JVM",
                 WAIT));
