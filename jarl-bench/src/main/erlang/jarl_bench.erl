@@ -4,7 +4,7 @@
 %%   erl -noshell +P 4194304 -pa Dir -run jarl_bench main key=value... scenario...
 %% where the key=value arguments are the sizes of io.jarl.bench.Sizes (the same numbers the JVM
 %% runtimes get) and the scenarios are spawn_1m idle_bytes pingpong ring call_fanin genserver_call
-%% skynet selective_receive registry_lookup task_async_await. Each scenario prints
+%% skynet selective_receive registry_lookup task_async_await fairness. Each scenario prints
 %%   scenario=<name> runtime=beam value=<number> unit=<unit>
 %% and "# ..." lines with the individual runs. As on the JVM: one untimed warm-up, then the median
 %% of the timed runs.
@@ -77,6 +77,9 @@ run(["registry_lookup" | Rest], S) ->
     run(Rest, S);
 run(["task_async_await" | Rest], S) ->
     task_async_await(S),
+    run(Rest, S);
+run(["fairness" | Rest], S) ->
+    fairness(S),
     run(Rest, S);
 run([Other | _], _) ->
     error({unknown_scenario, Other}).
@@ -696,3 +699,55 @@ dist_timed_call(Echo, I) ->
     T0 = now_ns(),
     I = gen_server:call(Echo, I),
     (now_ns() - T0) / 1000.
+
+%% ------------------------------------------------------------------ fairness
+
+%% 2 x schedulers processes compute for Millis with no receive (the BEAM preempts them by
+%% reductions) while a pinger sends an echo process one ping a millisecond: the worst round trip
+%% of each run, in ms. The BEAM has no dirty processes to spawn from Erlang code, so
+%% fairness_dirty is the same measurement (ordinary processes), for the table's comparison.
+fairness(#{fairness_millis := Millis, fairness_runs := Runs}) ->
+    Hogs = 2 * erlang:system_info(schedulers_online),
+    Values = repeat(Runs, fun() -> in_proc(fun() -> fairness_run(Hogs, Millis) end) end),
+    result("fairness", Values, "ms"),
+    result("fairness_dirty", Values, "ms").
+
+fairness_run(Hogs, Millis) ->
+    Start = now_ns(),
+    End = Start + Millis * 1000000,
+    Echo = spawn(fun pong/0),
+    Me = self(),
+    Downs = [element(2, spawn_monitor(fun() -> Me ! hog_started, hog(End, 1) end)) || _ <- lists:seq(1, Hogs)],
+    Worst = case hogs_started(Hogs, End) of
+                true -> fairness_ping(Echo, End, 0);
+                false -> now_ns() - Start % as on the JVM: hogs that cannot start are starved too
+            end,
+    Echo ! stop,
+    [receive {'DOWN', R, process, _, _} -> ok end || R <- Downs],
+    Worst / 1000000.
+
+hogs_started(0, _End) -> true;
+hogs_started(N, End) ->
+    Left = max(0, (End - now_ns()) div 1000000),
+    receive hog_started -> hogs_started(N - 1, End) after Left -> false end.
+
+hog(End, X) ->
+    case now_ns() < End of
+        true -> hog(End, hog_round(1000, X));
+        false -> X
+    end.
+
+hog_round(0, X) -> X;
+hog_round(N, X) -> hog_round(N - 1, (X * 6364136223846793005 + 1442695040888963407) band 16#FFFFFFFFFFFFFFFF).
+
+fairness_ping(Echo, End, Worst) ->
+    case now_ns() < End of
+        false -> Worst;
+        true ->
+            T0 = now_ns(),
+            Echo ! {ping, self()},
+            receive pong -> ok end,
+            RoundTrip = now_ns() - T0,
+            timer:sleep(1),
+            fairness_ping(Echo, End, max(Worst, RoundTrip))
+    end.

@@ -162,6 +162,9 @@ public final class Jarl {
             case RemotePid r -> K.dist(r).send(me == null ? K.outside : me, r, message);
             case PidKey k -> K.local(k).deliver(message);
         }
+        if (me != null) {
+            me.countSend();
+        }
     }
 
     /**
@@ -212,6 +215,9 @@ public final class Jarl {
         LocalProcess owner = alias.aliasOf;
         if (owner != null) {
             owner.deliverToAlias(alias, message);
+        }
+        if (me != null) {
+            me.countSend();
         }
     }
 

@@ -102,6 +102,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Node markNode;
     private int spinBudget = SPINS; // turns the next receive may spin; adapts, see await
     private int spinProbes;         // receives waited since the budget reached zero
+    private int reductions;         // sends since the process last waited or yielded
 
     /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
     private record Watch(Pid watcher, Object object) {}
@@ -309,6 +310,22 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     // ---------------------------------------------------------------- mailbox
 
+    /**
+     * Sends a process may make without waiting before it gives its worker to the others queued
+     * there (the BEAM's reduction budget, counted in sends only: Java cannot count the work between).
+     */
+    static final int BUDGET = 4_000;
+
+    /** Counts a send by this process (owner only); at the budget it yields if others wait on its worker. */
+    void countSend() {
+        if (++reductions >= BUDGET) {
+            reductions = 0;
+            if (Scheduler.othersWaitHere()) {
+                Thread.yield();
+            }
+        }
+    }
+
     /** Enqueues a message. Never blocks; a message to a dead process is dropped. */
     void deliver(Object msg) {
         if (state != ALIVE) {
@@ -458,6 +475,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (spinBudget != 0) {
                 spinBudget >>= 1;
             }
+            reductions = 0;
             waitState = PARKED;
             if (last.next == null && state == ALIVE) {
                 if (deadline == NEVER) {

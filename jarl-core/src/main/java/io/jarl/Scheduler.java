@@ -244,17 +244,22 @@ final class Scheduler implements Executor {
         for (;;) {
             LockSupport.parkNanos(1_000_000);
             boolean anyBusy = false;
+            // Work that waits anywhere: a worker held by one task must then be stood in for, even
+            // if what waits sits on another worker (a blocked one's run-next slot, say).
+            boolean waiting = !global.isEmpty();
             int count = workerCount.get();
             for (int i = 0; i < count; i++) {
                 Worker w = workers[i];
                 if (w.retired) {
                     continue;
                 }
+                boolean hasWork = w.runNext != null || w.queue.size() > 0;
+                waiting |= hasWork;
                 if (w.blockedFlag) {
                     // Still held. What its process made runnable since (a pump thread that reads a
                     // pipe wakes the reader, then blocks again) is for the others to take.
                     anyBusy = true;
-                    if (w.runNext != null || w.queue.size() > 0) {
+                    if (hasWork) {
                         signal();
                     }
                     continue;
@@ -268,14 +273,20 @@ final class Scheduler implements Executor {
                     continue;
                 }
                 anyBusy = true;
-                if (++stuck[i] >= STUCK_CHECKS && (w.runNext != null || w.queue.size() > 0 || !global.isEmpty())) {
-                    stuck[i] = 0;
-                    w.blockedFlag = true;
-                    blocked.incrementAndGet();
-                    if (running.decrementAndGet() < target) {
-                        replace();
+                stuck[i]++;
+            }
+            if (waiting) {
+                for (int i = 0; i < count; i++) {
+                    Worker w = workers[i];
+                    if (stuck[i] >= STUCK_CHECKS && !w.retired && !w.blockedFlag) {
+                        stuck[i] = 0;
+                        w.blockedFlag = true;
+                        blocked.incrementAndGet();
+                        if (running.decrementAndGet() < target) {
+                            replace();
+                        }
+                        signal(); // its run-next slot can be stolen now
                     }
-                    signal(); // its run-next slot can be stolen now
                 }
             }
             if (!anyBusy && idle.size() >= running.get() && global.isEmpty()) {
@@ -385,6 +396,9 @@ final class Scheduler implements Executor {
                 }
                 CURRENT.setOpaque(this, task);
                 TICKS.setOpaque(this, tick);
+                if (scheduler.sysmonParked) {
+                    LockSupport.unpark(scheduler.sysmon); // it parked when every worker was idle
+                }
                 try {
                     task.run();
                 } catch (Throwable e) {

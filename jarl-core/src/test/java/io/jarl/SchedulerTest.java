@@ -175,6 +175,32 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void aProcessThatOnlySendsYieldsItsWorkerAfterItsBudget() {
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        try (var me = attach()) {
+            Spawned sender = spawnMonitor(() -> {
+                // The receiver is made runnable on this worker (its run-next slot) and cannot run
+                // until the sender waits or yields: the sender never waits.
+                Pid receiver = spawn(() -> {
+                    send(me.pid(), sent.get());
+                    for (int i = 0; i < 100_000; i++) {
+                        receive(Integer.class);
+                    }
+                });
+                for (int i = 0; i < 100_000; i++) {
+                    send(receiver, i);
+                    sent.incrementAndGet();
+                }
+            });
+            int sentWhenTheReceiverRan = await(Integer.class);
+            awaitDown(sender.monitor());
+            // Without the budget the receiver runs when the sender is done (100,000), or when the
+            // monitor stands in for a worker held for 5 ms (tens of thousands of sends).
+            assertThat(sentWhenTheReceiverRan).isLessThanOrEqualTo(2 * LocalProcess.BUDGET);
+        }
+    }
+
     /** A link of a chain: calls the next server from inside its handleCall, and adds one. */
     record Link(Pid next) implements GenServer<Pid, Integer, Void> {
         @Override

@@ -132,6 +132,16 @@ public final class BenchChild {
                         notes.accept(note(scenario.id, runtime, scenario.unit, rates));
                         out.accept(result(scenario, runtime, Stats.median(rates)));
                     }
+                    case FAIRNESS -> {
+                        int hogs = 2 * Runtime.getRuntime().availableProcessors();
+                        double[][] ms = rt.fairness(hogs, s.fairnessMillis(), s.fairnessRuns());
+                        notes.accept(note(scenario.id, runtime, "ms", ms[0]));
+                        out.accept(new Result(scenario.id, runtime, Stats.median(ms[0]), scenario.unit));
+                        if (ms.length > 1) {
+                            notes.accept(note(scenario.id + "_dirty", runtime, "ms", ms[1]));
+                            out.accept(new Result(scenario.id + "_dirty", runtime, Stats.median(ms[1]), scenario.unit));
+                        }
+                    }
                     case TASK_ASYNC_AWAIT -> {
                         double[] ms = rt.taskAsyncAwait(s.taskWarm(), s.tasks(), s.taskBatch(), s.taskRuns());
                         notes.accept(note(scenario.id, runtime, "ms", ms));

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Scenarios: spawn_1m idle_bytes pingpong ring call_fanin genserver_call skynet selective_receive
- * registry_lookup task_async_await, and between two nodes dist_send dist_call (default: all).
+ * registry_lookup task_async_await fairness, and between two nodes dist_send dist_call (default: all).
  * Prints the machine, one {@code scenario=... runtime=... value=... unit=...} line per scenario and
  * runtime (with {@code #} lines giving the individual runs), then a table of Jarl against each peer,
  * and a table of the pairs against two BEAM nodes. A runtime with nothing comparable for a scenario

@@ -11,6 +11,7 @@ import io.jarl.Down;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.SpawnOptions;
 import io.jarl.Spawned;
 import io.jarl.registry.RegisterResult;
 import io.jarl.registry.Registry;
@@ -527,5 +528,79 @@ final class JarlRuntime implements JvmRuntime {
             }
             Jarl.sleep(Duration.ofMillis(1));
         }
+    }
+
+    // ---------------------------------------------------------------- fairness
+
+    private static final String HOG_STARTED = "hog started";
+
+    /** Where the hogs' computations go, so that the JIT cannot drop them. */
+    static volatile long blackhole;
+
+    @Override
+    public double[][] fairness(int hogs, int millis, int runs) {
+        double[] plain = new double[runs], dirty = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            plain[r] = fairnessRun(hogs, millis, SpawnOptions.defaults());
+            dirty[r] = fairnessRun(hogs, millis, SpawnOptions.defaults().dirty());
+        }
+        return new double[][] {plain, dirty};
+    }
+
+    /**
+     * The worst round trip (ms) of a ping a millisecond while {@code hogs} processes compute; pings
+     * start once every hog has said it started, and if they do not all start within the run, the
+     * run's result is how long the pinger waited for them.
+     */
+    private static double fairnessRun(int hogs, int millis, SpawnOptions hogOptions) {
+        return Jarl.run(() -> {
+            Pid echo = spawn(() -> {
+                for (;;) {
+                    switch (receive()) {
+                        case Ping(Pid from) -> send(from, PONG);
+                        case Stop _ -> {
+                            return;
+                        }
+                        default -> {}
+                    }
+                }
+            });
+            long start = System.nanoTime(), end = start + millis * 1_000_000L;
+            Pid me = self();
+            Ref[] hogDowns = new Ref[hogs];
+            for (int i = 0; i < hogs; i++) {
+                hogDowns[i] = Jarl.spawnMonitor(hogOptions, () -> {
+                    send(me, HOG_STARTED);
+                    long x = 1;
+                    while (System.nanoTime() < end) { // no runtime call: nothing can make it yield
+                        for (int k = 0; k < 1_000; k++) {
+                            x = x * 6364136223846793005L + 1442695040888963407L;
+                        }
+                    }
+                    blackhole = x;
+                }).monitor();
+            }
+            // Ping once every hog computes; hogs that cannot start are starved too: the wait counts.
+            long worst = 0;
+            for (int i = 0; i < hogs; i++) {
+                if (receive(m -> m == HOG_STARTED ? m : skip(), Duration.ofNanos(Math.max(1, end - System.nanoTime())))
+                        .isEmpty()) {
+                    worst = System.nanoTime() - start;
+                    break;
+                }
+            }
+            while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                send(echo, new Ping(me));
+                receive(Pong.class);
+                worst = Math.max(worst, System.nanoTime() - t0);
+                Jarl.sleep(Duration.ofMillis(1));
+            }
+            send(echo, STOP);
+            for (Ref ref : hogDowns) {
+                receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : skip());
+            }
+            return worst / 1e6;
+        });
     }
 }

@@ -59,6 +59,13 @@ interface JvmRuntime extends AutoCloseable {
     double[] taskAsyncAwait(int warmTasks, int tasks, int batch, int runs) throws Exception;
 
     /** Releases what the runtime holds between scenarios (nothing, for the runtimes here). */
+    /**
+     * {@code fairness}: {@code hogs} processes compute without a runtime call for {@code millis}
+     * while a pinger sends an echo process one ping per millisecond; the worst round trip of each
+     * run, in ms. Two series: ordinary processes, then (where the runtime has them) dirty ones.
+     */
+    double[][] fairness(int hogs, int millis, int runs) throws Exception;
+
     @Override
     default void close() {}
 }

@@ -666,7 +666,21 @@ final class PekkoRuntime implements JvmRuntime {
 
     /** Why this runtime has nothing comparable for {@code scenario}, or empty if it runs it. */
     static Optional<String> notApplicable(Scenario scenario) {
-        return scenario == Scenario.REGISTRY_LOOKUP ? Optional.of(REGISTRY_NOT_APPLICABLE) : Optional.empty();
+        return switch (scenario) {
+            case REGISTRY_LOOKUP -> Optional.of(REGISTRY_NOT_APPLICABLE);
+            case FAIRNESS -> Optional.of(FAIRNESS_NOT_APPLICABLE);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Why {@code fairness} has no Pekko line (not measured yet). */
+    static final String FAIRNESS_NOT_APPLICABLE = "not measured yet: an actor that computes for the whole run holds a"
+            + " dispatcher thread (Pekko cannot preempt it either), so the pinger's latency is that of the threads"
+            + " left over";
+
+    @Override
+    public double[][] fairness(int hogs, int millis, int runs) {
+        throw new UnsupportedOperationException("fairness on Pekko: " + FAIRNESS_NOT_APPLICABLE);
     }
 
     @Override

@@ -29,6 +29,8 @@ public enum Scenario {
     REGISTRY_LOOKUP("registry_lookup", "lookups/s",
             "16 processes reading a registry of 10,000 keys (beam: ets; pekko: not applicable)"),
     TASK_ASYNC_AWAIT("task_async_await", "ms", "1,000,000 tasks started and awaited, 1,000 at a time"),
+    FAIRNESS("fairness", "ms", "worst round trip of 1 ping/ms while 2 x cores processes compute for 3 s"
+            + " (fairness_dirty: Jarl's dirty processes; beam: its ordinary processes on both lines)"),
     DIST_SEND("dist_send", "msgs/s", "1,000,000 {msg, I} from 4 processes to a counter on another node (pairs)"),
     DIST_CALL("dist_call", "us,calls/s",
             "a remote gen_server call: 1 caller's round trip (us), 16 callers' calls/s (pairs)");
@@ -60,6 +62,9 @@ public enum Scenario {
     public List<String> lineNames() {
         if (this == DIST_CALL) {
             return List.of(DIST_CALL_RTT, DIST_CALL_MANY);
+        }
+        if (this == FAIRNESS) {
+            return List.of(id, id + "_dirty");
         }
         if (this == CALL_FANIN || this == GENSERVER_CALL) {
             List<String> names = new ArrayList<>();

@@ -23,6 +23,7 @@ public record Sizes(
         int selectiveJunk, int selectiveWarmRounds, int selectiveRounds,
         int registryKeys, int registryReaders, int registryWarmMillis, int registryMillis, int registryRuns,
         int taskWarm, int tasks, int taskBatch, int taskRuns,
+        int fairnessMillis, int fairnessRuns,
         int distSendWarm, int distSend, int distSenders, int distSendRuns,
         int distRttWarm, int distRtt, int distRttRuns,
         int distCallWarmMillis, int distCallMillis, int distCallRuns) {
@@ -43,6 +44,7 @@ public record Sizes(
                 100_000, 3, 21,
                 10_000, 16, 500, 2_000, 3,
                 100_000, 1_000_000, 1_000, 3,
+                3_000, 3,
                 1_000_000, 1_000_000, 4, 3,
                 20_000, 20_000, 3,
                 500, 2_000, 3);
@@ -60,6 +62,7 @@ public record Sizes(
                 10_000, 2, 9,
                 10_000, 16, 100, 250, 1,
                 2_000, 20_000, 1_000, 3,
+                200, 1,
                 20_000, 100_000, 4, 1,
                 500, 2_000, 1,
                 100, 250, 1);

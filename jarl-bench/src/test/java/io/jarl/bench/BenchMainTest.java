@@ -87,6 +87,31 @@ class BenchMainTest {
     }
 
     @Test
+    @Timeout(120)
+    void fairnessMeasuresOrdinaryAndDirtyHogsOnJarlAndPekkoSaysNotYet() throws Exception {
+        int processesBefore = io.jarl.Jarl.processCount();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Result> results;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl,pekko", "fairness"), out);
+        }
+        assertThat(io.jarl.Jarl.schedulerInfo().kind()).as("the test JVM runs Jarl's scheduler").isEqualTo("jarl");
+        String output = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(results).extracting(Result::scenario, Result::runtime).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("fairness", "jarl"),
+                org.assertj.core.groups.Tuple.tuple("fairness_dirty", "jarl"));
+        // A worst round trip: more than nothing, and the pinger was not starved for the whole run.
+        assertThat(results).allSatisfy(r -> assertThat(r.value()).isPositive().isLessThan(
+                Sizes.quickSize().fairnessMillis()));
+        assertThat(output).contains("# scenario=fairness runtime=pekko not applicable: not measured yet");
+        assertThat(output.lines().filter(l -> l.startsWith("fairness_dirty "))).singleElement().asString()
+                .matches("fairness_dirty\\s+ms\\s+\\d+\\.\\d\\s+n/a\\s+n/a");
+        // The hogs, the echo and the pinger have ended.
+        assertThat(io.jarl.Jarl.processCount()).isEqualTo(processesBefore);
+    }
+
+    @Test
     void notApplicableLinesRoundTrip() {
         NotApplicable na = new NotApplicable("registry_lookup", "pekko_tuned", "no registry: read the docs");
         assertThat(na.line()).isEqualTo("# scenario=registry_lookup runtime=pekko_tuned not applicable: no registry:"
