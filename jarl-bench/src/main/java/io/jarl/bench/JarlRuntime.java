@@ -93,17 +93,7 @@ final class JarlRuntime implements JvmRuntime {
 
     @Override
     public double[] pingPong(int warm, int n, int runs) {
-        Pid ponger = spawn(() -> {
-            for (;;) {
-                switch (receive()) {
-                    case Ping(Pid from) -> send(from, PONG);
-                    case Stop _ -> {
-                        return;
-                    }
-                    default -> {}
-                }
-            }
-        });
+        Pid ponger = spawnPonger();
         try {
             return Jarl.run(() -> {
                 pingPongRun(ponger, warm);
@@ -116,6 +106,21 @@ final class JarlRuntime implements JvmRuntime {
         } finally {
             send(ponger, STOP);
         }
+    }
+
+    /** A process that answers every {@link Ping} with {@link #PONG} until it receives {@link #STOP}. */
+    private static Pid spawnPonger() {
+        return spawn(() -> {
+            for (;;) {
+                switch (receive()) {
+                    case Ping(Pid from) -> send(from, PONG);
+                    case Stop _ -> {
+                        return;
+                    }
+                    default -> {}
+                }
+            }
+        });
     }
 
     private static double pingPongRun(Pid ponger, int n) {
@@ -554,17 +559,7 @@ final class JarlRuntime implements JvmRuntime {
      */
     private static double fairnessRun(int hogs, int millis, SpawnOptions hogOptions) {
         return Jarl.run(() -> {
-            Pid echo = spawn(() -> {
-                for (;;) {
-                    switch (receive()) {
-                        case Ping(Pid from) -> send(from, PONG);
-                        case Stop _ -> {
-                            return;
-                        }
-                        default -> {}
-                    }
-                }
-            });
+            Pid echo = spawnPonger();
             long start = System.nanoTime(), end = start + millis * 1_000_000L;
             Pid me = self();
             Ref[] hogDowns = new Ref[hogs];

@@ -58,7 +58,6 @@ interface JvmRuntime extends AutoCloseable {
      */
     double[] taskAsyncAwait(int warmTasks, int tasks, int batch, int runs) throws Exception;
 
-    /** Releases what the runtime holds between scenarios (nothing, for the runtimes here). */
     /**
      * {@code fairness}: {@code hogs} processes compute without a runtime call for {@code millis}
      * while a pinger sends an echo process one ping per millisecond; the worst round trip of each
@@ -66,6 +65,7 @@ interface JvmRuntime extends AutoCloseable {
      */
     double[][] fairness(int hogs, int millis, int runs) throws Exception;
 
+    /** Releases what the runtime holds between scenarios (nothing, for the runtimes here). */
     @Override
     default void close() {}
 }

@@ -17,13 +17,10 @@ class BenchMainTest {
     @Timeout(60)
     void quickJarlRunPrintsOneWellFormedLinePerScenario() throws Exception {
         int processesBefore = io.jarl.Jarl.processCount();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Result> results;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl", "pingpong", "ring",
-                    "genserver_call"), out);
-        }
-        String output = bytes.toString(StandardCharsets.UTF_8);
+        Run run = run("--quick", "--in-process", "--runtime", "jarl", "pingpong", "ring",
+                "genserver_call");
+        List<Result> results = run.results();
+        String output = run.output();
 
         assertThat(output).contains("# machine: cores=");
         // The core-to-core probe runs at the start and around the runtime (two threads; CI has two cores).
@@ -52,13 +49,10 @@ class BenchMainTest {
     @Timeout(120)
     void registryLookupAndTasksRunOnJarlAndPekkoSaysNotApplicable() throws Exception {
         int processesBefore = io.jarl.Jarl.processCount();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Result> results;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl,pekko",
-                    "task_async_await", "registry_lookup"), out);
-        }
-        String output = bytes.toString(StandardCharsets.UTF_8);
+        Run run = run("--quick", "--in-process", "--runtime", "jarl,pekko",
+                "task_async_await", "registry_lookup");
+        List<Result> results = run.results();
+        String output = run.output();
 
         List<String> lines = output.lines().filter(l -> l.startsWith("scenario=")).toList();
         assertThat(lines).hasSize(3);
@@ -90,13 +84,10 @@ class BenchMainTest {
     @Timeout(120)
     void fairnessMeasuresOrdinaryAndDirtyHogsOnJarlAndPekkoSaysNotYet() throws Exception {
         int processesBefore = io.jarl.Jarl.processCount();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Result> results;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--in-process", "--runtime", "jarl,pekko", "fairness"), out);
-        }
+        Run run = run("--quick", "--in-process", "--runtime", "jarl,pekko", "fairness");
+        List<Result> results = run.results();
+        String output = run.output();
         assertThat(io.jarl.Jarl.schedulerInfo().kind()).as("the test JVM runs Jarl's scheduler").isEqualTo("jarl");
-        String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(results).extracting(Result::scenario, Result::runtime).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("fairness", "jarl"),
@@ -270,13 +261,10 @@ class BenchMainTest {
     @Test
     @Timeout(90)
     void quickJarlJarlPairRunsBothDistributedScenariosInChildJvms() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Result> results;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--runtime", "jarl_jarl", "--jvm-opts", SMALL_JVM,
-                    "dist_send", "dist_call"), out);
-        }
-        String output = bytes.toString(StandardCharsets.UTF_8);
+        Run run = run("--quick", "--runtime", "jarl_jarl", "--jvm-opts", SMALL_JVM,
+                "dist_send", "dist_call");
+        List<Result> results = run.results();
+        String output = run.output();
 
         assertThat(output).contains("# mode: quick; runtimes: ; pairs: jarl_jarl; scenarios: dist_send dist_call");
         assertThat(output.lines().filter(l -> l.startsWith("# dist_ready node=jbr"))).hasSize(2);
@@ -298,13 +286,10 @@ class BenchMainTest {
     @Timeout(120)
     void quickPairsOfJarlAndBeamNodes() throws Exception {
         Installed.Peer.ERLANG.assume();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Result> results;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            results = BenchMain.run(List.of("--quick", "--runtime", "jarl_beam,beam_jarl", "--jvm-opts", SMALL_JVM,
-                    "dist_send", "dist_call"), out);
-        }
-        String output = bytes.toString(StandardCharsets.UTF_8);
+        Run run = run("--quick", "--runtime", "jarl_beam,beam_jarl", "--jvm-opts", SMALL_JVM,
+                "dist_send", "dist_call");
+        List<Result> results = run.results();
+        String output = run.output();
 
         assertThat(output).doesNotContain("failed");
         assertThat(results).extracting(Result::scenario, Result::runtime).containsExactly(
@@ -343,6 +328,18 @@ class BenchMainTest {
     }
 
     private static final String SMALL_JVM = "-Xms64m -Xmx512m";
+
+    /** What one {@link BenchMain#run} returned and printed. */
+    private record Run(List<Result> results, String output) {}
+
+    private static Run run(String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Result> results;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            results = BenchMain.run(List.of(args), out);
+        }
+        return new Run(results, bytes.toString(StandardCharsets.UTF_8));
+    }
 
     private static String lineOf(List<Result> results, int i) {
         return results.get(i).line();

@@ -65,18 +65,6 @@ public final class Installed {
 
     private Installed() {}
 
-    /**
-     * Where {@code program} is on the {@code PATH}, unless the peer that provides it is hidden.
-     */
-    public static Optional<Path> program(String program) {
-        for (Peer peer : Peer.values()) {
-            if (peer.programs.contains(program) && peer.hidden()) {
-                return Optional.empty();
-            }
-        }
-        return onPath(program);
-    }
-
     private static Optional<Path> onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
