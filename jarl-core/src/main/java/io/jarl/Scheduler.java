@@ -53,8 +53,8 @@ import org.slf4j.Logger;
  *   virtual thread, and a process may hold its worker by blocking where the JDK cannot unmount it
  *   (a native call, file I/O, a class initialiser) or by computing for long. A monitor thread
  *   (jarl-sysmon) checks the workers every millisecond; a worker that has run one task for five
- *   checks while work waits is marked blocked and a replacement worker starts, so the others keep
- *   running. When the blocked task returns, its worker retires if the node has enough workers
+ *   checks while work waits anywhere (on it or on another worker) is marked blocked, its run-next
+ *   slot becomes stealable, and a replacement worker starts, so the others keep running. When the blocked task returns, its worker retires if the node has enough workers
  *   (up to -Djarl.schedulers.max threads in all, 256 by default). A process that computes for long
  *   is thus time-sliced by the OS among the replacement threads; it still delays the processes in
  *   its own worker's run-next slot until the monitor notices (5 ms).

@@ -9,8 +9,8 @@ import java.util.List;
  * @param kind             {@code "jarl"}: Jarl's own workers run the processes; {@code "jdk"}: the
  *                         JDK's default virtual-thread scheduler does (nothing else is reported)
  * @param schedulers       how many workers run processes when none is blocked ({@code -Djarl.schedulers})
- * @param blockedWorkers   workers held by a process that blocked (or computed) for more than a
- *                         millisecond or two while other work waited; each has a stand-in
+ * @param blockedWorkers   workers held by a process that blocked (or computed) for about 5 ms or
+ *                         more while other work waited; each has a stand-in
  * @param globalQueueLength processes made runnable by threads that are not workers, not yet taken
  * @param replacements     stand-in workers started or revived for blocked ones, since the node started
  * @param workers          every worker thread so far, stand-ins and retired ones included
