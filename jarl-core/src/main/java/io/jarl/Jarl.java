@@ -121,6 +121,9 @@ public final class Jarl {
         LocalProcess parent = options.linked() ? current() : liveCurrentOrNull();
         LocalProcess p = K.spawn(parent, body, options);
         p.thread.start();
+        if (parent != null) {
+            parent.reduce();
+        }
         return p;
     }
 
@@ -132,6 +135,7 @@ public final class Jarl {
         Ref ref = Ref.make();
         parent.monitor(ref, p, p);
         p.thread.start();
+        parent.reduce();
         return new Spawned(p, ref);
     }
 
@@ -163,7 +167,7 @@ public final class Jarl {
             case PidKey k -> K.local(k).deliver(message);
         }
         if (me != null) {
-            me.countSend();
+            me.reduce();
         }
     }
 
@@ -217,7 +221,7 @@ public final class Jarl {
             owner.deliverToAlias(alias, message);
         }
         if (me != null) {
-            me.countSend();
+            me.reduce();
         }
     }
 

@@ -102,7 +102,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Node markNode;
     private int spinBudget = SPINS; // turns the next receive may spin; adapts, see await
     private int spinProbes;         // receives waited since the budget reached zero
-    private int reductions;         // sends since the process last waited or yielded
+    private int reductions;         // sends, receives and spawns since it last waited or yielded
 
     /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
     private record Watch(Pid watcher, Object object) {}
@@ -311,13 +311,14 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     // ---------------------------------------------------------------- mailbox
 
     /**
-     * Sends a process may make without waiting before it gives its worker to the others queued
-     * there (the BEAM's reduction budget, counted in sends only: Java cannot count the work between).
+     * Reductions a process may spend without waiting before it gives its worker to the others
+     * queued there (the BEAM's reduction budget). Java cannot count the work between, so only what
+     * goes through Jarl counts: a message sent, a message received, a process spawned.
      */
     static final int BUDGET = 4_000;
 
-    /** Counts a send by this process (owner only); at the budget it yields if others wait on its worker. */
-    void countSend() {
+    /** Counts a reduction of this process (owner only); at the budget it yields if others wait on its worker. */
+    void reduce() {
         if (++reductions >= BUDGET) {
             reductions = 0;
             if (Scheduler.othersWaitHere()) {
@@ -396,6 +397,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             R result = matcher.match(msg);
             if (result != null) {
                 take(prev, cur);
+                reduce(); // a process that only receives from a full mailbox never waits
                 return result;
             }
             prev = cur;

@@ -47,7 +47,10 @@ import org.slf4j.Logger;
  *
  * - Work stealing and idle workers (the BEAM's task stealing and scheduler sleep; Go's spinning
  *   Ms): a worker without work steals half of another's queue, spins a little, then parks. Work
- *   pushed where others can take it wakes one parked worker, unless one is already searching.
+ *   pushed where others can take it wakes one parked worker, unless one is already searching;
+ *   a process that yields goes to the back of its own worker's queue and wakes nobody (Go's
+ *   Gosched does the same): a woken thief would take it straight back, while what it yielded to
+ *   waited, and on a busy machine the OS may even run the woken thread in place of this one.
  *
  * - Blocked workers (the BEAM's dirty I/O schedulers; Go's sysmon hand-off): Java cannot preempt a
  *   virtual thread, and a process may hold its worker by blocking where the JDK cannot unmount it
@@ -207,8 +210,9 @@ final class Scheduler implements Executor {
         Worker w = currentWorker();
         if (w != null && w.scheduler == this) {
             if (Thread.currentThread() == w) {
+                // A process that yielded, or was woken while it parked: this worker is about to
+                // look for work and finds it here; waking a thief would defeat the yield.
                 w.pushLocal(task);
-                signal();
                 return;
             }
             Runnable displaced = (Runnable) RUN_NEXT.getAndSet(w, task);

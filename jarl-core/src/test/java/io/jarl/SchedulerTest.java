@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -177,7 +178,7 @@ class SchedulerTest {
 
     @Test
     void aProcessThatOnlySendsYieldsItsWorkerAfterItsBudget() {
-        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
         try (var me = attach()) {
             Spawned sender = spawnMonitor(() -> {
                 // The receiver is made runnable on this worker (its run-next slot) and cannot run
@@ -187,6 +188,7 @@ class SchedulerTest {
                     for (int i = 0; i < 100_000; i++) {
                         receive(Integer.class);
                     }
+                    send(me.pid(), "drained");
                 });
                 for (int i = 0; i < 100_000; i++) {
                     send(receiver, i);
@@ -195,9 +197,36 @@ class SchedulerTest {
             });
             int sentWhenTheReceiverRan = await(Integer.class);
             awaitDown(sender.monitor());
+            awaitMessage("drained");
             // Without the budget the receiver runs when the sender is done (100,000), or when the
             // monitor stands in for a worker held for 5 ms (tens of thousands of sends).
             assertThat(sentWhenTheReceiverRan).isLessThanOrEqualTo(2 * LocalProcess.BUDGET);
+        }
+    }
+
+    @Test
+    void aProcessThatOnlyReceivesYieldsItsWorkerAfterItsBudget() {
+        int messages = 100_000;
+        AtomicInteger taken = new AtomicInteger();
+        try (var me = attach()) {
+            Pid drainer = spawn(() -> {
+                receive(msg -> "go".equals(msg) ? msg : null);
+                // The watcher goes into this worker's run-next slot; the drainer never waits, for
+                // its mailbox is full, so only its budget lets the watcher run before it is done.
+                spawn(() -> send(me.pid(), taken.get()));
+                for (int i = 0; i < messages; i++) {
+                    receive(Integer.class);
+                    taken.incrementAndGet();
+                }
+                send(me.pid(), "drained");
+            });
+            for (int i = 0; i < messages; i++) {
+                send(drainer, i);
+            }
+            send(drainer, "go");
+            int takenWhenTheWatcherRan = await(Integer.class);
+            awaitMessage("drained");
+            assertThat(takenWhenTheWatcherRan).isLessThanOrEqualTo(2 * LocalProcess.BUDGET);
         }
     }
 
