@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Processes: spawn them, send them messages, receive selectively, link, monitor, name and time
@@ -135,6 +136,47 @@ public final class Jarl {
         Ref ref = Ref.make();
         parent.monitor(ref, p, p);
         p.thread.start();
+        parent.reduce();
+        return new Spawned(p, ref);
+    }
+
+    /**
+     * Starts a handler process (see {@link Handler}): {@code init} runs in the new process and gives
+     * its first state, then {@code handler} takes its messages one at a time. Between two messages
+     * the process holds no thread. Works from any thread.
+     */
+    public static <S> Pid spawnHandler(Supplier<? extends S> init, Handler<S> handler) {
+        return spawnHandler(SpawnOptions.defaults(), init, handler);
+    }
+
+    /**
+     * Starts a handler process with options (linked, trapping exits, registered...).
+     *
+     * @throws NameTakenException       if {@code options} name a registered name; nothing is started then
+     * @throws IllegalArgumentException if {@code options} ask for a dirty process
+     */
+    public static <S> Pid spawnHandler(SpawnOptions options, Supplier<? extends S> init, Handler<S> handler) {
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(handler, "handler");
+        LocalProcess parent = options.linked() ? current() : liveCurrentOrNull();
+        LocalProcess p = K.spawnHandler(parent, init, handler, options);
+        K.schedule(p);
+        if (parent != null) {
+            parent.reduce();
+        }
+        return p;
+    }
+
+    /** Starts a handler process monitored by the caller. */
+    public static <S> Spawned spawnHandlerMonitor(SpawnOptions options, Supplier<? extends S> init,
+                                                  Handler<S> handler) {
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(handler, "handler");
+        LocalProcess parent = current();
+        LocalProcess p = K.spawnHandler(parent, init, handler, options);
+        Ref ref = Ref.make();
+        parent.monitor(ref, p, p);
+        K.schedule(p);
         parent.reduce();
         return new Spawned(p, ref);
     }

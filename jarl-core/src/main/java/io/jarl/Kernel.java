@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,7 @@ final class Kernel {
     // ---------------------------------------------------------------- processes
 
     LocalProcess spawn(LocalProcess parent, Runnable body, SpawnOptions opts) {
-        Object initialCall = opts.initialCall().isPresent() ? opts.initialCall().get() : body.getClass();
-        LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
-        LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
-                opts.trapsExits());
+        LocalProcess p = newProcess(parent, body, body.getClass(), opts);
         // A builder per process: builders are not thread-safe, and the handler is how self() finds p.
         if (opts.runsDirty()) {
             p.thread = Thread.ofPlatform().daemon().name("jarl-dirty-" + p.id).uncaughtExceptionHandler(p).unstarted(p);
@@ -65,6 +63,28 @@ final class Kernel {
         } else {
             p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
         }
+        return enter(parent, p, opts);
+    }
+
+    /** A handler process, not yet scheduled (see {@link #schedule}): no thread, only its handler. */
+    LocalProcess spawnHandler(LocalProcess parent, Supplier<?> init, Handler<?> handler, SpawnOptions opts) {
+        if (opts.runsDirty()) {
+            throw new IllegalArgumentException("a handler process cannot be dirty: it runs on the scheduler's"
+                    + " workers; spawn a body process with SpawnOptions.dirty() for work that computes for long");
+        }
+        LocalProcess p = newProcess(parent, null, handler.getClass(), opts);
+        p.handle(init, handler);
+        return enter(parent, p, opts);
+    }
+
+    private LocalProcess newProcess(LocalProcess parent, Runnable body, Class<?> code, SpawnOptions opts) {
+        Object initialCall = opts.initialCall().isPresent() ? opts.initialCall().get() : code;
+        LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
+        return new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors, opts.trapsExits());
+    }
+
+    /** Puts a new process in the table, registers and links it as asked. */
+    private LocalProcess enter(LocalProcess parent, LocalProcess p, SpawnOptions opts) {
         table.put(p, p);
         if (opts.name().isPresent()) {
             try {
@@ -83,6 +103,22 @@ final class Kernel {
             }
         }
         return p;
+    }
+
+    /**
+     * A handler process has work: a worker of Jarl's scheduler runs it. On the JDK's scheduler each
+     * activation gets a virtual thread of its own, which is correct but costs a thread start.
+     */
+    void schedule(LocalProcess p) {
+        if (scheduler != null) {
+            scheduler.execute(p);
+        } else {
+            Thread.ofVirtual().start(() -> {
+                while (!p.activate()) {
+                    Thread.yield();
+                }
+            });
+        }
     }
 
     LocalProcess attach(Thread thread) {

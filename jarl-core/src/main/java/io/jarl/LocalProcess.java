@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /*
  * Implementation overview.
@@ -50,7 +51,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     private static final Object REMOVED = new Object();
     private static final int ALIVE = 0, DEAD = 1;
-    private static final int RUNNING = 0, PARKED = 1;
+    /** waitState: running (or, a handler process, scheduled to run); parked in a receive; a handler process with nothing to do. */
+    private static final int RUNNING = 0, PARKED = 1, IDLE = 2;
 
     private static final VarHandle TAIL, WAIT;
     /** The most a receive spins before it parks; the system property {@code jarl.receive.spins} tunes it. */
@@ -82,7 +84,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     final AncestorList ancestors;
     private AncestorList childAncestors;
     private Runnable body;
+    /** The thread the process runs on; a handler process's only while its handler runs. */
     Thread thread;
+    // A handler process (Jarl.spawnHandler): its handler, init and state, touched only by its
+    // activations, which the scheduling hand-off orders. The first activation runs the init.
+    private Handler<Object> handler;
+    private Supplier<?> init;
+    private Object handlerState;
     private volatile ExitReason exitReason;
 
     // Guarded by this. Links: LocalProcess or RemotePid. Monitors: ref -> LocalProcess, or the
@@ -167,26 +175,104 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         if (state != ALIVE) {
             return; // killed between spawn and start
         }
-        ExitReason reason;
         Throwable failure = null;
         try {
             b.run();
-            reason = ExitReason.NORMAL;
-        } catch (ExitException e) {
-            reason = e.reason();
-            failure = e;
-        } catch (ProcessExitedError e) {
-            reason = null;
         } catch (Throwable t) {
-            reason = ExitReason.crash(t);
             failure = t;
         }
-        if (reason != null) {
-            int queued = reason.isAbnormal() ? queueLength() : 0;
-            if (terminate(reason) && reason.isAbnormal()) {
-                kernel.crashReport(this, reason, failure, queued);
+        if (failure == null) {
+            end(ExitReason.NORMAL, null);
+        } else {
+            ended(failure);
+        }
+    }
+
+    /** The process's code threw {@code t}: it ends with the reason that stands for. */
+    private void ended(Throwable t) {
+        switch (t) {
+            case ExitException e -> end(e.reason(), e);
+            case ProcessExitedError e -> { } // it had ended already; the exception only unwound its code
+            default -> end(ExitReason.crash(t), t);
+        }
+    }
+
+    private void end(ExitReason reason, Throwable failure) {
+        int queued = reason.isAbnormal() ? queueLength() : 0;
+        if (terminate(reason) && reason.isAbnormal()) {
+            kernel.crashReport(this, reason, failure, queued);
+        }
+    }
+
+    // ---------------------------------------------------------------- handler processes
+
+    /** Makes this a handler process, whose first activation runs {@code init} for its state. */
+    @SuppressWarnings("unchecked")
+    void handle(Supplier<?> init, Handler<?> handler) {
+        this.init = init;
+        this.handler = (Handler<Object>) handler;
+    }
+
+    boolean isHandler() {
+        return handler != null;
+    }
+
+    /**
+     * Runs a handler process (Kernel.schedule made it runnable): its handler takes the queued
+     * messages one at a time until none is left, then the process goes idle, holding no thread.
+     * After a budget of reductions it goes back to the run queue instead ({@code false}: the caller
+     * requeues it), so a process with a full mailbox cannot hold a worker.
+     */
+    boolean activate() {
+        if (state != ALIVE) {
+            return true;
+        }
+        Thread t = Thread.currentThread();
+        thread = t;
+        t.setUncaughtExceptionHandler(this); // how Jarl.self() finds this process
+        boolean done = true;
+        try {
+            Supplier<?> i = init;
+            if (i != null) {
+                init = null;
+                handlerState = i.get();
+            }
+            for (;;) {
+                Object msg = receive(ANY, 0, null);
+                if (msg == null) {
+                    // Idle, then look once more: a sender links its message, then reads the state.
+                    waitState = IDLE;
+                    if (!hasMessages() || !WAIT.compareAndSet(this, IDLE, RUNNING)) {
+                        break;
+                    }
+                    continue;
+                }
+                handlerState = handler.handle(handlerState, msg);
+                if (reductions >= BUDGET) {
+                    reductions = 0;
+                    done = false;
+                    break;
+                }
+            }
+        } catch (Throwable e) {
+            ended(e);
+        } finally {
+            thread = null;
+            t.setUncaughtExceptionHandler(null); // the runner's, or the fallback's, has none
+            Thread.interrupted(); // nothing of this process's may reach the next one on this thread
+        }
+        return done || state != ALIVE;
+    }
+
+    private static final Matcher<Object> ANY = m -> m;
+
+    private boolean hasMessages() {
+        for (Node cur = head.next; cur != null; cur = cur.next) {
+            if (cur.msg != REMOVED) {
+                return true;
             }
         }
+        return false;
     }
 
     @Override
@@ -253,7 +339,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             LockSupport.unpark(t);
-            if (!attached) {
+            if (!attached && handler == null) {
+                // Not a handler process's: its thread may be running another process by now.
                 t.interrupt();
             }
         }
@@ -317,9 +404,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
      */
     static final int BUDGET = 4_000;
 
-    /** Counts a reduction of this process (owner only); at the budget it yields if others wait on its worker. */
+    /**
+     * Counts a reduction of this process (owner only); at the budget it yields if others wait on its
+     * worker. A handler process gives its worker up between two messages instead (see activate), and
+     * yields here only if a single message costs it four budgets.
+     */
     void reduce() {
-        if (++reductions >= BUDGET) {
+        if (++reductions >= BUDGET && (handler == null || reductions >= 4 * BUDGET)) {
             reductions = 0;
             if (Scheduler.othersWaitHere()) {
                 Thread.yield();
@@ -335,8 +426,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Node n = new Node(msg);
         Node prev = (Node) TAIL.getAndSet(this, n);
         prev.next = n;
-        if (waitState == PARKED && WAIT.compareAndSet(this, PARKED, RUNNING)) {
-            LockSupport.unpark(thread);
+        int w = waitState;
+        if (w != RUNNING) {
+            if (w == PARKED) {
+                if (WAIT.compareAndSet(this, PARKED, RUNNING)) {
+                    LockSupport.unpark(thread);
+                }
+            } else if (WAIT.compareAndSet(this, IDLE, RUNNING)) {
+                kernel.schedule(this);
+            }
         }
     }
 
@@ -486,7 +584,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     LockSupport.parkNanos(this, left);
                 } else {
                     Waker.Sleeper s = sleeper;
-                    if (s == null) {
+                    if (s == null || s.thread != Thread.currentThread()) {
+                        // A handler process waits on whichever thread runs it this time.
                         sleeper = s = new Waker.Sleeper(Thread.currentThread());
                     }
                     kernel.waker.arm(s, deadline);
@@ -571,7 +670,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     boolean isWaiting() {
-        return waitState == PARKED;
+        return waitState != RUNNING;
     }
 
     // ---------------------------------------------------------------- links and exit signals

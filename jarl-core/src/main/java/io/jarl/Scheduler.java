@@ -174,8 +174,12 @@ final class Scheduler implements Executor {
 
     /** An unstarted virtual thread running {@code body} on this scheduler. */
     Thread newThread(Runnable body) {
+        return newThread("", body);
+    }
+
+    private Thread newThread(String name, Runnable body) {
         try {
-            return (Thread) NEW_VIRTUAL_THREAD.invokeExact((Executor) this, "", 0, body);
+            return (Thread) NEW_VIRTUAL_THREAD.invokeExact((Executor) this, name, 0, body);
         } catch (Throwable e) {
             throw new IllegalStateException("cannot create a process's thread", e);
         }
@@ -210,6 +214,10 @@ final class Scheduler implements Executor {
         Worker w = currentWorker();
         if (w != null && w.scheduler == this) {
             if (Thread.currentThread() == w) {
+                if (w.resuming) {
+                    w.direct = task; // the runner this worker is starting or waking: it runs it now
+                    return;
+                }
                 // A process that yielded, or was woken while it parked: this worker is about to
                 // look for work and finds it here; waking a thief would defeat the yield.
                 w.pushLocal(task);
@@ -357,6 +365,12 @@ final class Scheduler implements Executor {
         volatile Runnable runNext;
         @SuppressWarnings("unused") // through TICKS: tasks started, read by the monitor
         private long ticks;
+        // Owned by this worker's thread, or by the runner mounted on it (the thread then waits in it).
+        private long tick;          // tasks taken, for the global queue's turn
+        private Runner idleRunner;  // a runner with nothing to do, the first to get a handler process
+        private Runnable handoff;   // a continuation a runner took from the queues and leaves to this thread
+        private boolean resuming;   // in startRunner: execute() of this worker's thread gives `direct`
+        private Runnable direct;
         @SuppressWarnings("unused") // through CURRENT: the task running, read by the monitor
         private Runnable current;
         volatile boolean parked, blockedFlag, retired, searching;
@@ -387,16 +401,26 @@ final class Scheduler implements Executor {
 
         @Override
         public void run() {
-            long tick = 0;
             for (;;) {
-                Runnable task = next(++tick);
-                if (task == null) {
-                    task = search();
+                Runnable task = handoff;
+                if (task != null) {
+                    handoff = null;
+                } else {
+                    task = next(++tick);
                     if (task == null) {
-                        continue; // woke from a park (or retired and revived): look again
+                        task = search();
+                        if (task == null) {
+                            continue; // woke from a park (or retired and revived): look again
+                        }
+                    } else if (searching) {
+                        stopSearching(); // woken to search, found work of its own
                     }
-                } else if (searching) {
-                    stopSearching(); // woken to search, found work of its own
+                }
+                if (task instanceof LocalProcess p) {
+                    task = startRunner(p);
+                    if (task == null) {
+                        continue; // the runner was awake and took p itself
+                    }
                 }
                 CURRENT.setOpaque(this, task);
                 TICKS.setOpaque(this, tick);
@@ -413,6 +437,56 @@ final class Scheduler implements Executor {
                     unblocked();
                 }
             }
+        }
+
+        /**
+         * Gives handler process {@code p} to a runner: this worker's idle one, a spare, or a new one.
+         * Returns the runner's continuation for this thread to run, or null if the runner was not
+         * parked (it was woken for nothing, and finds {@code p} before it parks again).
+         */
+        private Runnable startRunner(LocalProcess p) {
+            Runner r = idleRunner;
+            if (r != null) {
+                idleRunner = null;
+            } else {
+                r = scheduler.spareRunners.poll();
+            }
+            resuming = true;
+            try {
+                if (r == null) {
+                    r = new Runner(scheduler);
+                    r.pending = p;
+                    r.thread.start();
+                } else {
+                    r.pending = p;
+                    LockSupport.unpark(r.thread);
+                }
+            } finally {
+                resuming = false;
+            }
+            Runnable c = direct;
+            direct = null;
+            return c;
+        }
+
+        /**
+         * The next handler process for a runner mounted on this worker to run at once, or null: no
+         * work, a continuation (left in handoff for this worker's thread), or this worker is held.
+         */
+        LocalProcess nextForRunner() {
+            if (blockedFlag || retired || handoff != null) {
+                return null;
+            }
+            Runnable t = next(++tick);
+            if (t == null) {
+                return null;
+            }
+            TICKS.setOpaque(this, tick);
+            if (t instanceof LocalProcess p) {
+                return p;
+            }
+            handoff = t;
+            return null;
         }
 
         /** The next task from this worker's own slot and queue, or the global queue; null if none. */
@@ -549,6 +623,64 @@ final class Scheduler implements Executor {
             stopSearching();
             while (parked) {
                 LockSupport.park(this);
+            }
+        }
+    }
+
+    /** Idle runners no worker keeps; beyond this many, an idle runner ends. */
+    private static final int SPARE_RUNNERS = 64;
+    private final ConcurrentLinkedQueue<Runner> spareRunners = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger runnerCount = new AtomicInteger();
+
+    /**
+     * A virtual thread that runs handler processes (see the overview): it takes them one after
+     * another from the queues of the worker it is mounted on, and parks when the next task is a
+     * process's continuation or there is none. A handler that blocks blocks its runner only.
+     */
+    static final class Runner implements Runnable {
+        final Scheduler scheduler;
+        final Thread thread;
+        volatile LocalProcess pending;
+
+        Runner(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            this.thread = scheduler.newThread("jarl-runner", this);
+            scheduler.runnerCount.incrementAndGet();
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (;;) {
+                    LocalProcess p = pending;
+                    if (p == null) {
+                        LockSupport.park(this); // woken for nothing: wait for a process
+                        continue;
+                    }
+                    pending = null;
+                    while (p != null) {
+                        if (!p.activate()) {
+                            // Its budget is spent: to the back of the queue of the worker it ran on
+                            // (it may have waited, and resumed on another).
+                            Worker w = currentWorker();
+                            w.pushLocal(p);
+                        }
+                        p = currentWorker().nextForRunner();
+                    }
+                    Worker w = currentWorker();
+                    if (w.idleRunner == null && !w.retired) {
+                        w.idleRunner = this;
+                    } else if (scheduler.spareRunners.size() < SPARE_RUNNERS) {
+                        scheduler.spareRunners.add(this);
+                    } else {
+                        return;
+                    }
+                    while (pending == null) {
+                        LockSupport.park(this);
+                    }
+                }
+            } finally {
+                scheduler.runnerCount.decrementAndGet();
             }
         }
     }
