@@ -11,6 +11,7 @@ package io.jarl;
  * <pre>{@code
  * Pid counter = Jarl.spawnHandler(() -> 0, (Integer n, Object msg) -> switch (msg) {
  *     case Pid caller -> { Jarl.send(caller, n); yield n; }   // report the count
+ *     case Stop _ -> null;                                    // no next state: the process ends
  *     default -> n + 1;                                       // count anything else
  * });
  * }</pre>
@@ -21,9 +22,11 @@ package io.jarl;
  * {@code GenServer.call}, {@link Jarl#sleep}, blocking I/O) holds the thread the handler runs on
  * until it returns, as a body process would; the scheduler runs the other processes meanwhile.
  *
- * <p>To end the process, throw {@link Jarl#exit(ExitReason)}; a handler that throws anything else
- * crashes it, with a crash report, as a body that throws does. Linked processes and monitors see
- * either as they see any process end.
+ * <p>A handler (or init) that returns {@code null} ends the process normally, as a body that
+ * returns does: a state is never {@code null}. To end it with another reason, throw
+ * {@link Jarl#exit(ExitReason)}; a handler that throws anything else crashes it, with a crash
+ * report, as a body that throws does. Linked processes and monitors see each as they see any
+ * process end.
  *
  * <p>Differences from a body process: the mailbox is taken in arrival order (a selective receive is
  * still possible inside {@code handle}); a handler process cannot be {@linkplain SpawnOptions#dirty()
@@ -36,7 +39,8 @@ package io.jarl;
 @FunctionalInterface
 public interface Handler<S> {
     /**
-     * Handles {@code message} in {@code state} and returns the state the next message finds.
+     * Handles {@code message} in {@code state} and returns the state the next message finds, or
+     * {@code null} to end the process normally.
      *
      * @throws ExitException to end the process with its reason (see {@link Jarl#exit(ExitReason)})
      */

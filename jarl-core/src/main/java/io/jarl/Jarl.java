@@ -142,8 +142,9 @@ public final class Jarl {
 
     /**
      * Starts a handler process (see {@link Handler}): {@code init} runs in the new process and gives
-     * its first state, then {@code handler} takes its messages one at a time. Between two messages
-     * the process holds no thread. Works from any thread.
+     * its first state ({@code null}: the process ends at once, normally), then {@code handler} takes
+     * its messages one at a time. Between two messages the process holds no thread. Works from any
+     * thread.
      */
     public static <S> Pid spawnHandler(Supplier<? extends S> init, Handler<S> handler) {
         return spawnHandler(SpawnOptions.defaults(), init, handler);

@@ -235,7 +235,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             Supplier<?> i = init;
             if (i != null) {
                 init = null;
-                handlerState = i.get();
+                if ((handlerState = i.get()) == null) {
+                    end(ExitReason.NORMAL, null); // no state: the process has nothing more to do
+                    return true;
+                }
             }
             for (;;) {
                 Object msg = receive(ANY, 0, null);
@@ -247,7 +250,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     }
                     continue;
                 }
-                handlerState = handler.handle(handlerState, msg);
+                if ((handlerState = handler.handle(handlerState, msg)) == null) {
+                    end(ExitReason.NORMAL, null);
+                    break;
+                }
                 if (reductions >= BUDGET) {
                     reductions = 0;
                     done = false;

@@ -13,6 +13,7 @@ import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,11 +97,21 @@ class HandlerTest {
             send(exits.pid(), "go");
             assertThat(awaitDown(exits.monitor()).reason()).isEqualTo(ExitReason.of("asked"));
 
-            Spawned normal = spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0, (Integer n, Object msg) -> {
+            // No next state: it ends normally, as a body that returns does; so does an init with none.
+            Spawned normal = spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0,
+                    (Integer n, Object msg) -> msg.equals("stop") ? null : n + 1);
+            send(normal.pid(), "go");
+            send(normal.pid(), "stop");
+            send(normal.pid(), "never handled");
+            assertThat(awaitDown(normal.monitor()).reason()).isEqualTo(ExitReason.NORMAL);
+            Spawned noState = spawnHandlerMonitor(SpawnOptions.defaults(), () -> null, (Object n, Object msg) -> n);
+            assertThat(awaitDown(noState.monitor()).reason()).isEqualTo(ExitReason.NORMAL);
+
+            Spawned normalExit = spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0, (Integer n, Object msg) -> {
                 throw exit(ExitReason.NORMAL);
             });
-            send(normal.pid(), "go");
-            assertThat(awaitDown(normal.monitor()).reason()).isEqualTo(ExitReason.NORMAL);
+            send(normalExit.pid(), "go");
+            assertThat(awaitDown(normalExit.monitor()).reason()).isEqualTo(ExitReason.NORMAL);
 
             // A crash in the handler kills the handler process, and the process linked to it.
             trapExit(true);
@@ -181,12 +192,12 @@ class HandlerTest {
             Pid below = null;
             List<Pid> chain = new ArrayList<>();
             for (int i = 0; i < depth; i++) {
-                Pid next = below;
-                below = spawnHandler(() -> next, (Pid n, Object msg) -> {
+                Optional<Pid> next = Optional.ofNullable(below); // a state is never null
+                below = spawnHandler(() -> next, (Optional<Pid> n, Object msg) -> {
                     if (msg instanceof Get(Pid from)) {
                         int depthBelow = 0;
-                        if (n != null) {
-                            send(n, new Get(self()));
+                        if (n.isPresent()) {
+                            send(n.get(), new Get(self()));
                             depthBelow = receive(Integer.class);
                         }
                         send(from, depthBelow + 1);
@@ -272,7 +283,7 @@ class HandlerTest {
     private static Sum tree(Pid parent, long num, int levels) {
         if (levels == 0) {
             send(parent, num);
-            throw exit(ExitReason.NORMAL);
+            return null;
         }
         Pid self = self(); // the init runs in the child: self() there is the child
         for (int i = 0; i < 10; i++) {
@@ -286,7 +297,7 @@ class HandlerTest {
         long sum = s.sum() + (Long) msg;
         if (s.waiting() == 1) {
             send(s.parent(), sum);
-            throw exit(ExitReason.NORMAL);
+            return null;
         }
         return new Sum(s.parent(), s.waiting() - 1, sum);
     }

@@ -79,16 +79,42 @@ public final class BenchChild {
                         if (scenarios.contains(Scenario.IDLE_BYTES)) {
                             out.accept(result(Scenario.IDLE_BYTES, runtime, Stats.median(bytes)));
                         }
+                        if (rt instanceof JarlRuntime) {
+                            JarlHandlers.spawnIdle(s.spawnWarm());
+                            for (int i = 0; i < s.spawnRuns(); i++) {
+                                JvmRuntime.Idle idle = JarlHandlers.spawnIdle(s.spawn());
+                                ms[i] = idle.millis();
+                                bytes[i] = idle.bytesPerProcess();
+                            }
+                            notes.accept(note("spawn_1m" + Scenario.HANDLER, runtime, "ms", ms));
+                            notes.accept(note("idle_bytes" + Scenario.HANDLER, runtime, "bytes", bytes));
+                            if (scenarios.contains(Scenario.SPAWN_1M)) {
+                                out.accept(handlerResult(Scenario.SPAWN_1M, runtime, Stats.median(ms)));
+                            }
+                            if (scenarios.contains(Scenario.IDLE_BYTES)) {
+                                out.accept(handlerResult(Scenario.IDLE_BYTES, runtime, Stats.median(bytes)));
+                            }
+                        }
                     }
                     case PINGPONG -> {
                         double[] ns = rt.pingPong(s.pingPongWarm(), s.pingPong(), s.pingPongRuns());
                         notes.accept(note(scenario.id, runtime, "ns", ns));
                         out.accept(result(scenario, runtime, Stats.median(ns)));
+                        if (rt instanceof JarlRuntime) {
+                            ns = JarlHandlers.pingPong(s.pingPongWarm(), s.pingPong(), s.pingPongRuns());
+                            notes.accept(note(scenario.id + Scenario.HANDLER, runtime, "ns", ns));
+                            out.accept(handlerResult(scenario, runtime, Stats.median(ns)));
+                        }
                     }
                     case RING -> {
                         double[] ns = rt.ring(s.ringSize(), s.ringWarmHops(), s.ringHops(), s.ringRuns());
                         notes.accept(note(scenario.id, runtime, "ns", ns));
                         out.accept(result(scenario, runtime, Stats.median(ns)));
+                        if (rt instanceof JarlRuntime) {
+                            ns = JarlHandlers.ring(s.ringSize(), s.ringWarmHops(), s.ringHops(), s.ringRuns());
+                            notes.accept(note(scenario.id + Scenario.HANDLER, runtime, "ns", ns));
+                            out.accept(handlerResult(scenario, runtime, Stats.median(ns)));
+                        }
                     }
                     case CALL_FANIN -> {
                         for (int clients : Scenario.FANIN_CLIENTS) {
@@ -96,6 +122,15 @@ public final class BenchChild {
                             notes.accept(note(scenario.id + "_" + clients, runtime, "calls/s", rates));
                             out.accept(new Result(scenario.id + "_" + clients, runtime, Stats.median(rates),
                                     scenario.unit));
+                        }
+                        if (rt instanceof JarlRuntime) {
+                            for (int clients : Scenario.FANIN_CLIENTS) {
+                                String line = scenario.id + "_" + clients + Scenario.HANDLER;
+                                double[] rates = JarlHandlers.callFanin(clients, s.faninWarmMillis(), s.faninMillis(),
+                                        s.faninRuns());
+                                notes.accept(note(line, runtime, "calls/s", rates));
+                                out.accept(new Result(line, runtime, Stats.median(rates), scenario.unit));
+                            }
                         }
                     }
                     case GENSERVER_CALL -> {
@@ -111,6 +146,11 @@ public final class BenchChild {
                         double[] ms = rt.skynet(s.skynetWarm(), s.skynet(), s.skynetRuns());
                         notes.accept(note(scenario.id, runtime, "ms", ms));
                         out.accept(result(scenario, runtime, Stats.median(ms)));
+                        if (rt instanceof JarlRuntime) {
+                            ms = JarlHandlers.skynet(s.skynetWarm(), s.skynet(), s.skynetRuns());
+                            notes.accept(note(scenario.id + Scenario.HANDLER, runtime, "ms", ms));
+                            out.accept(handlerResult(scenario, runtime, Stats.median(ms)));
+                        }
                     }
                     case SELECTIVE_RECEIVE -> {
                         long[][] rounds = rt.selectiveReceive(s.selectiveJunk(), s.selectiveWarmRounds(),
@@ -165,6 +205,10 @@ public final class BenchChild {
 
     private static Result result(Scenario scenario, String runtime, double value) {
         return new Result(scenario.id, runtime, value, scenario.unit);
+    }
+
+    private static Result handlerResult(Scenario scenario, String runtime, double value) {
+        return new Result(scenario.id + Scenario.HANDLER, runtime, value, scenario.unit);
     }
 
     /** The scenarios' names, for a child's command line. */

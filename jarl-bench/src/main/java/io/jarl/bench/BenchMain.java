@@ -634,7 +634,8 @@ public final class BenchMain {
         out.println();
         out.println("Summary (medians). Columns 'jarl/<peer>': Jarl against that peer, >= 1 means Jarl is better"
                 + " (peer/jarl for ms, ns, bytes and ratio; jarl/peer for calls/s and lookups/s);"
-                + " n/a: the runtime has nothing comparable.");
+                + " n/a: the runtime has nothing comparable. Rows '<line>" + Scenario.HANDLER + "': Jarl's"
+                + " handler processes against the peers' usual form (their figures of row <line>).");
         printGrid(out, scenarios, columns, ratios, results, notApplicable);
     }
 
@@ -680,7 +681,10 @@ public final class BenchMain {
      */
     private static void printGrid(PrintStream out, List<Scenario> scenarios, List<String> columns,
                                   List<String[]> ratios, List<Result> results, List<NotApplicable> notApplicable) {
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s", "scenario", "unit"));
+        int width = Math.max(18, scenarios.stream().flatMap(sc -> sc.lineNames().stream())
+                .mapToInt(String::length).max().orElse(0));
+        String lineFormat = "%-" + width + "s %-9s";
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, lineFormat, "scenario", "unit"));
         for (String c : columns) {
             head.append(String.format(Locale.ROOT, " %13s", c));
         }
@@ -696,17 +700,21 @@ public final class BenchMain {
             List<String> na = notApplicable.stream().filter(n -> n.scenario().equals(s.id))
                     .map(NotApplicable::runtime).toList();
             for (String line : s.lineNames()) {
+                // A _handler row: Jarl's handler form, the peers' usual one (their figures of the row above).
+                String peerLine = Scenario.peerLine(line);
                 Map<String, Result> row = new LinkedHashMap<>();
                 for (Result r : results) {
-                    if (r.scenario().equals(line) && columns.contains(r.runtime())) {
+                    boolean jarl = r.runtime().equals("jarl");
+                    if (columns.contains(r.runtime()) && r.scenario().equals(jarl ? line : peerLine)) {
                         row.put(r.runtime(), r);
                     }
                 }
-                if (row.isEmpty() && columns.stream().noneMatch(na::contains)) {
+                if (row.isEmpty() && columns.stream().noneMatch(na::contains)
+                        || !line.equals(peerLine) && !row.containsKey("jarl")) {
                     continue;
                 }
                 String unit = row.isEmpty() ? s.unit(line) : row.values().iterator().next().unit();
-                StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s", line, unit));
+                StringBuilder text = new StringBuilder(String.format(Locale.ROOT, lineFormat, line, unit));
                 for (String c : columns) {
                     Result x = row.get(c);
                     String cell = x != null ? Result.format(x.value(), unit) : na.contains(c) ? "n/a" : "-";

@@ -58,7 +58,13 @@ public enum Scenario {
         this.description = description;
     }
 
-    /** The names of the output lines this scenario prints. */
+    /**
+     * The suffix of the lines that measure a scenario written with Jarl's handler processes; only
+     * Jarl prints them, and the table sets each against the peers' line of the same scenario.
+     */
+    public static final String HANDLER = "_handler";
+
+    /** The names of the output lines this scenario prints (its {@code _handler} lines last). */
     public List<String> lineNames() {
         if (this == DIST_CALL) {
             return List.of(DIST_CALL_RTT, DIST_CALL_MANY);
@@ -66,14 +72,33 @@ public enum Scenario {
         if (this == FAIRNESS) {
             return List.of(id, id + "_dirty");
         }
+        List<String> names = new ArrayList<>();
         if (this == CALL_FANIN || this == GENSERVER_CALL) {
-            List<String> names = new ArrayList<>();
             for (int c : clients()) {
                 names.add(id + "_" + c);
             }
-            return names;
+        } else {
+            names.add(id);
         }
-        return List.of(id);
+        if (hasHandlerLines()) {
+            for (String n : List.copyOf(names)) {
+                names.add(n + HANDLER);
+            }
+        }
+        return names;
+    }
+
+    /** Whether Jarl also measures this scenario written with handler processes. */
+    public boolean hasHandlerLines() {
+        return switch (this) {
+            case SPAWN_1M, IDLE_BYTES, PINGPONG, RING, CALL_FANIN, SKYNET -> true;
+            default -> false;
+        };
+    }
+
+    /** The line a {@code _handler} line is compared with on the peers ({@code ring_handler}: {@code ring}); others: itself. */
+    public static String peerLine(String lineName) {
+        return lineName.endsWith(HANDLER) ? lineName.substring(0, lineName.length() - HANDLER.length()) : lineName;
     }
 
     /** The client counts of a scenario with one line per count ({@code call_fanin}, {@code genserver_call}). */

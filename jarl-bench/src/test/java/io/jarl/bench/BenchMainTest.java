@@ -29,18 +29,18 @@ class BenchMainTest {
                 .containsPattern("# runtime=jarl starts; core-to-core round trip " + probe)
                 .containsPattern("# runtime=jarl took .*; core-to-core round trip " + probe);
         List<String> lines = output.lines().filter(l -> l.startsWith("scenario=")).toList();
-        assertThat(lines).hasSize(5);
-        assertThat(lines.subList(0, 2))
-                .allMatch(l -> l.matches("scenario=(pingpong|ring) runtime=jarl value=\\d+\\.\\d unit=ns"));
-        assertThat(lines.subList(2, 5))
+        assertThat(lines).hasSize(7);
+        assertThat(lines.subList(0, 4)).allMatch(l -> l.matches(
+                "scenario=(pingpong|ring)(_handler)? runtime=jarl value=\\d+\\.\\d unit=ns"));
+        assertThat(lines.subList(4, 7))
                 .allMatch(l -> l.matches("scenario=genserver_call_(1|16|100) runtime=jarl value=\\d+ unit=calls/s"));
-        assertThat(results).extracting(Result::scenario).containsExactly("pingpong", "ring",
-                "genserver_call_1", "genserver_call_16", "genserver_call_100");
+        assertThat(results).extracting(Result::scenario).containsExactly("pingpong", "pingpong_handler", "ring",
+                "ring_handler", "genserver_call_1", "genserver_call_16", "genserver_call_100");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.runtime()).isEqualTo("jarl");
             assertThat(r.value()).isPositive();
         });
-        assertThat(output).contains("Summary").contains("genserver_call_100 calls/s");
+        assertThat(output).contains("Summary").contains("genserver_call_100 calls/s").contains("ring_handler");
         // The scenarios end every process they start (kills and stops are synchronous).
         assertThat(io.jarl.Jarl.processCount()).isEqualTo(processesBefore);
     }
@@ -212,6 +212,37 @@ class BenchMainTest {
         assertThat(Scenario.of("dist_call_16")).isEqualTo(Scenario.DIST_CALL);
         assertThat(Scenario.parse(List.of())).filteredOn(Scenario::distributed)
                 .containsExactly(Scenario.DIST_SEND, Scenario.DIST_CALL);
+    }
+
+    /** A _handler row holds Jarl's handler figure and the peers' usual one, and the ratio between them. */
+    @Test
+    void handlerRowsSetJarlsHandlersAgainstThePeersUsualForm() {
+        assertThat(Scenario.RING.lineNames()).containsExactly("ring", "ring_handler");
+        assertThat(Scenario.CALL_FANIN.lineNames())
+                .containsExactly("call_fanin_16", "call_fanin_100", "call_fanin_16_handler", "call_fanin_100_handler");
+        assertThat(Scenario.GENSERVER_CALL.hasHandlerLines()).isFalse();
+        assertThat(Scenario.of("skynet_handler")).isEqualTo(Scenario.SKYNET);
+        assertThat(Scenario.peerLine("call_fanin_16_handler")).isEqualTo("call_fanin_16");
+        var o = BenchMain.Options.parse(List.of("--runtime", "jarl,pekko,beam", "ring", "call_fanin", "skynet"));
+        List<Result> results = List.of(
+                new Result("ring", "jarl", 600, "ns"), new Result("ring_handler", "jarl", 100, "ns"),
+                new Result("ring", "pekko", 800, "ns"), new Result("ring", "beam", 400, "ns"),
+                new Result("call_fanin_16_handler", "jarl", 4_000_000, "calls/s"),
+                new Result("call_fanin_16", "beam", 1_000_000, "calls/s"),
+                new Result("skynet", "beam", 2000, "ms")); // no Jarl figure: no skynet_handler row
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            BenchMain.printTable(out, o, results, List.of());
+        }
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "ring\\s+ns\\s+600\\.0\\s+800\\.0\\s+400\\.0\\s+1\\.33\\s+0\\.67"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "ring_handler\\s+ns\\s+100\\.0\\s+800\\.0\\s+400\\.0\\s+8\\.00\\s+4\\.00"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+                "call_fanin_16_handler\\s+calls/s\\s+4000000\\s+-\\s+1000000\\s+-\\s+4\\.00"));
+        assertThat(lines).noneMatch(l -> l.startsWith("skynet_handler"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("skynet "));
     }
 
     /** The pairs' table: a column per pair (and n/a for Pekko), then each pair against beam_beam. */
