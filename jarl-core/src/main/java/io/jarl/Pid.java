@@ -56,10 +56,17 @@ public abstract sealed class Pid implements Address, Comparable<Pid> permits Loc
                 && java.util.Objects.equals(p.node, node));
     }
 
+    /**
+     * A local pid hashes to its number: processes spawned one after another then sit side by side
+     * in the process table (a hash table), where a spawn and an exit touch memory the previous ones
+     * have just touched, instead of a random bucket each (a cache miss per spawn at a million).
+     */
     @Override
     public final int hashCode() {
-        int h = Long.hashCode(id * 0x9E3779B97F4A7C15L);
-        return node == null ? h : h ^ node.hashCode() * 31 ^ creation;
+        if (node == null) {
+            return Long.hashCode(id);
+        }
+        return Long.hashCode(id * 0x9E3779B97F4A7C15L) ^ node.hashCode() * 31 ^ creation;
     }
 
     /** Pids of this node first, in creation order; then by node, creation and number. */

@@ -149,10 +149,13 @@ final class Scheduler implements Executor {
             throw new IllegalArgumentException("-Djarl.schedulers must be at least 1 and at most -Djarl.schedulers.max"
                     + " (" + n + ", " + max + ")");
         }
-        return new Scheduler(n, max);
+        return new Scheduler(n, max, log);
     }
 
-    private Scheduler(int target, int max) {
+    private final Logger log;
+
+    private Scheduler(int target, int max, Logger log) {
+        this.log = log;
         this.target = target;
         this.max = max;
         this.workers = new Worker[max];
@@ -402,6 +405,19 @@ final class Scheduler implements Executor {
         @Override
         public void run() {
             for (;;) {
+                try {
+                    loop();
+                } catch (Throwable e) {
+                    // A bug of the scheduler's, never a process's (their failures end in their own
+                    // threads): losing the worker would strand what is queued on it, so it goes on.
+                    CURRENT.setOpaque(this, (Runnable) null);
+                    scheduler.log.error("{} failed and carries on", getName(), e);
+                }
+            }
+        }
+
+        private void loop() {
+            for (;;) {
                 Runnable task = handoff;
                 if (task != null) {
                     handoff = null;
@@ -613,6 +629,10 @@ final class Scheduler implements Executor {
             }
             s.running.decrementAndGet();
             // Retire: hand over what is queued here, then wait as a spare until a replacement is needed.
+            if (handoff != null) {
+                s.global.add(handoff); // what a runner left for this thread when the monitor flagged it
+                handoff = null;
+            }
             for (Runnable r = (Runnable) RUN_NEXT.getAndSet(this, (Runnable) null); r != null; r = queue.pop()) {
                 s.global.add(r);
             }
