@@ -62,6 +62,19 @@ import org.slf4j.Logger;
  *   is thus time-sliced by the OS among the replacement threads; it still delays the processes in
  *   its own worker's run-next slot until the monitor notices (5 ms).
  *
+ * - Handler processes and runners (the BEAM's own process model: a process is a structure the
+ *   scheduler runs, with a stack only while it runs): a handler process (Jarl.spawnHandler) has no
+ *   thread. Made runnable, the LocalProcess itself goes into the queues above. A worker that takes
+ *   one hands it to a runner, a virtual thread of this scheduler (the worker's idle one, a spare,
+ *   or a new one), and runs the runner's continuation at once (execute() gives it back through
+ *   `direct` instead of queueing it). The runner calls the process's handler for its messages,
+ *   then takes the worker's next task itself: another handler process runs on the same stack,
+ *   with no switch, so a conversation between handler processes is plain calls on one core; a
+ *   continuation is left in `handoff` for the worker's thread, and the runner parks. A handler
+ *   that blocks parks its runner with its stack (a body process's stack, for as long as it
+ *   blocks), and the worker takes another runner for the rest. The worker's tick counter goes up
+ *   with every process a runner takes, so the monitor tells a busy runner from a held one.
+ *
  * Needs --add-opens java.base/java.lang=ALL-UNNAMED (or =io.jarl.core on the module path): the JDK
  * has no public API to give virtual threads a scheduler, only the package-private one its own
  * tests use. Without it, or with -Djarl.scheduler=jdk, processes are virtual threads of the JDK's
@@ -352,12 +365,13 @@ final class Scheduler implements Executor {
             list.add(new SchedulerInfo.Worker(i, state, w.queue.size() + (w.runNext != null ? 1 : 0),
                     (long) TICKS.getOpaque(w), w.steals, Math.max(0, now - w.born - idleNanos), now - w.born));
         }
-        return new SchedulerInfo("jarl", target, blocked.get(), global.size(), replacements.get(), list);
+        return new SchedulerInfo("jarl", target, blocked.get(), global.size(), replacements.get(), runnerCount.get(),
+                list);
     }
 
     static SchedulerInfo jdkInfo() {
         return new SchedulerInfo("jdk", Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
-                Runtime.getRuntime().availableProcessors()), 0, 0, 0, List.of());
+                Runtime.getRuntime().availableProcessors()), 0, 0, 0, 0, List.of());
     }
 
     // ---------------------------------------------------------------- workers

@@ -13,10 +13,12 @@ import java.util.List;
  *                         more while other work waited; each has a stand-in
  * @param globalQueueLength processes made runnable by threads that are not workers, not yet taken
  * @param replacements     stand-in workers started or revived for blocked ones, since the node started
+ * @param runners          virtual threads that run {@linkplain Handler handler processes} now: one per
+ *                         handler waiting inside its handler, plus idle ones kept for the next
  * @param workers          every worker thread so far, stand-ins and retired ones included
  */
 public record SchedulerInfo(String kind, int schedulers, int blockedWorkers, int globalQueueLength,
-                            long replacements, List<Worker> workers) {
+                            long replacements, int runners, List<Worker> workers) {
 
     public SchedulerInfo {
         workers = List.copyOf(workers);

@@ -5,10 +5,7 @@ import static io.jarl.testing.ProcessTesting.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jarl.server.CallResult;
-import io.jarl.server.From;
 import io.jarl.server.GenServer;
-import io.jarl.server.Init;
 import io.jarl.testing.NoLeakedProcesses;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,6 +169,8 @@ class HandlerTest {
             assertThat(runner).isNotNull();
             awaitBlocked(s.pid(), runner);
             assertThat(info(s.pid()).orElseThrow().stack()).isNotEmpty(); // it has one while it waits there
+            SchedulerInfo sched = schedulerInfo();
+            assertThat(sched.runners()).isGreaterThanOrEqualTo(sched.kind().equals("jarl") ? 1 : 0);
             exit(s.pid(), ExitReason.of("stop"));
             assertThat(awaitDown(s.monitor()).reason()).isEqualTo(ExitReason.of("stop"));
             // The runner it held carries on with other handler processes.
@@ -214,24 +213,10 @@ class HandlerTest {
         }
     }
 
-    /** Answers a call by calling the next server, from inside handleCall. */
-    record Link(Pid next) implements GenServer<Pid, Integer, Void> {
-        @Override
-        public Init<Pid> init() {
-            return Init.ok(next);
-        }
-
-        @Override
-        public CallResult<Pid> handleCall(Integer n, From from, Pid next) {
-            int below = next == null ? 0 : (Integer) GenServer.call(next, (Object) n, Duration.ofSeconds(30));
-            return CallResult.reply(below + 1, next);
-        }
-    }
-
     @Test
     void aHandlerCanCallAGenServerAndSleep() {
         try (var me = attach()) {
-            Pid server = GenServer.start(new Link(null)).orElseThrow();
+            Pid server = GenServer.start(new SchedulerTest.Link(null)).orElseThrow(); // answers 1
             Spawned s = spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0, (Integer n, Object msg) -> {
                 sleep(Duration.ofMillis(3)); // long enough for the Waker, not a short park
                 send(me.pid(), (Integer) GenServer.call(server, (Object) 1, Duration.ofSeconds(5)) + n);

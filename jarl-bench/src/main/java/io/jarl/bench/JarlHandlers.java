@@ -86,11 +86,7 @@ final class JarlHandlers {
         try {
             return Jarl.run(() -> {
                 pingPongRun(ponger, warm);
-                double[] out = new double[runs];
-                for (int r = 0; r < runs; r++) {
-                    out[r] = pingPongRun(ponger, n);
-                }
-                return out;
+                return JarlRuntime.repeat(runs, () -> pingPongRun(ponger, n));
             });
         } finally {
             send(ponger, JarlRuntime.STOP);
@@ -128,11 +124,8 @@ final class JarlHandlers {
             for (int i = 0; i < size; i++) {
                 send(nodes[i], new Next(nodes[(i + 1) % size], me));
             }
-            ringRun(nodes[0], warmHops);
-            double[] out = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                out[r] = ringRun(nodes[0], hops);
-            }
+            JarlRuntime.ringRun(nodes[0], warmHops);
+            double[] out = JarlRuntime.repeat(runs, () -> JarlRuntime.ringRun(nodes[0], hops));
             for (Pid p : nodes) {
                 send(p, JarlRuntime.STOP);
             }
@@ -154,13 +147,6 @@ final class JarlHandlers {
             case Stop _ -> null;
             default -> state;
         };
-    }
-
-    private static double ringRun(Pid first, int hops) {
-        long t0 = System.nanoTime();
-        send(first, new Token(hops));
-        receive(Done.class);
-        return (System.nanoTime() - t0) / (double) hops;
     }
 
     // ---------------------------------------------------------------- call_fanin_*_handler
@@ -185,11 +171,7 @@ final class JarlHandlers {
         try {
             return Jarl.run(() -> {
                 faninRun(server, clients, warmMillis);
-                double[] out = new double[runs];
-                for (int r = 0; r < runs; r++) {
-                    out[r] = faninRun(server, clients, millis);
-                }
-                return out;
+                return JarlRuntime.repeat(runs, () -> faninRun(server, clients, millis));
             });
         } finally {
             send(server, JarlRuntime.STOP);
@@ -245,11 +227,7 @@ final class JarlHandlers {
     static double[] skynet(int warmLeaves, int leaves, int runs) {
         return Jarl.run(() -> {
             skynetRun(warmLeaves);
-            double[] out = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                out[r] = skynetRun(leaves);
-            }
-            return out;
+            return JarlRuntime.repeat(runs, () -> skynetRun(leaves));
         });
     }
 

@@ -24,6 +24,7 @@ import io.jarl.supervisor.Supervisor;
 import io.jarl.task.Task;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -54,6 +55,15 @@ final class JarlRuntime implements JvmRuntime {
     static final Stop STOP = new Stop();
     static final Pong PONG = new Pong();
     static final Done DONE = new Done();
+
+    /** {@code runs} timed runs of {@code run}, in order (the caller has warmed up). */
+    static double[] repeat(int runs, DoubleSupplier run) {
+        double[] out = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            out[r] = run.getAsDouble();
+        }
+        return out;
+    }
 
     /** Generous: a call that takes this long means the benchmark is broken. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -97,11 +107,7 @@ final class JarlRuntime implements JvmRuntime {
         try {
             return Jarl.run(() -> {
                 pingPongRun(ponger, warm);
-                double[] out = new double[runs];
-                for (int r = 0; r < runs; r++) {
-                    out[r] = pingPongRun(ponger, n);
-                }
-                return out;
+                return repeat(runs, () -> pingPongRun(ponger, n));
             });
         } finally {
             send(ponger, STOP);
@@ -147,10 +153,7 @@ final class JarlRuntime implements JvmRuntime {
                 send(nodes[i], new Next(nodes[(i + 1) % size], me));
             }
             ringRun(nodes[0], warmHops);
-            double[] out = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                out[r] = ringRun(nodes[0], hops);
-            }
+            double[] out = repeat(runs, () -> ringRun(nodes[0], hops));
             for (Pid p : nodes) {
                 send(p, STOP);
             }
@@ -172,7 +175,8 @@ final class JarlRuntime implements JvmRuntime {
         }
     }
 
-    private static double ringRun(Pid first, int hops) {
+    /** The time per hop of a token sent around the ring from {@code first} for {@code hops} hops. */
+    static double ringRun(Pid first, int hops) {
         long t0 = System.nanoTime();
         send(first, new Token(hops));
         receive(Done.class);
@@ -210,11 +214,7 @@ final class JarlRuntime implements JvmRuntime {
         try {
             return Jarl.run(() -> {
                 faninRun(server, clients, warmMillis);
-                double[] out = new double[runs];
-                for (int r = 0; r < runs; r++) {
-                    out[r] = faninRun(server, clients, millis);
-                }
-                return out;
+                return repeat(runs, () -> faninRun(server, clients, millis));
             });
         } finally {
             send(server, STOP);
@@ -294,11 +294,7 @@ final class JarlRuntime implements JvmRuntime {
     public double[] skynet(int warmLeaves, int leaves, int runs) {
         return Jarl.run(() -> {
             skynetRun(warmLeaves);
-            double[] out = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                out[r] = skynetRun(leaves);
-            }
-            return out;
+            return repeat(runs, () -> skynetRun(leaves));
         });
     }
 
