@@ -11,7 +11,7 @@ package io.jarl;
  * <pre>{@code
  * Pid counter = Jarl.spawnHandler(() -> 0, (Integer n, Object msg) -> switch (msg) {
  *     case Pid caller -> { Jarl.send(caller, n); yield n; }   // report the count
- *     case Stop _ -> null;                                    // no next state: the process ends
+ *     case Stop _ -> null;                     // a record Stop() of yours: no next state, it ends
  *     default -> n + 1;                                       // count anything else
  * });
  * }</pre>

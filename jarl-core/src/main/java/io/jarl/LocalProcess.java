@@ -230,7 +230,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         Thread t = Thread.currentThread();
         thread = t;
         t.setUncaughtExceptionHandler(this); // how Jarl.self() finds this process
-        boolean done = true;
+        boolean done = true, idle = false;
         try {
             Supplier<?> i = init;
             if (i != null) {
@@ -244,10 +244,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 Object msg = receive(ANY, 0, null);
                 if (msg == null) {
                     // Idle, then look once more: a sender links its message, then reads the state.
+                    // Once idle, a sender may start the next activation on another runner: nothing
+                    // of the process is touched after that, its thread field least of all.
+                    thread = null;
                     waitState = IDLE;
                     if (!hasMessages() || !WAIT.compareAndSet(this, IDLE, RUNNING)) {
+                        idle = true;
                         break;
                     }
+                    thread = t;
                     continue;
                 }
                 if ((handlerState = handler.handle(handlerState, msg)) == null) {
@@ -263,11 +268,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         } catch (Throwable e) {
             ended(e);
         } finally {
-            thread = null;
+            if (!idle) {
+                thread = null;
+            }
             t.setUncaughtExceptionHandler(null); // the runner's, or the fallback's, has none
             Thread.interrupted(); // nothing of this process's may reach the next one on this thread
         }
-        return done || state != ALIVE;
+        return idle || done || state != ALIVE;
     }
 
     private static final Matcher<Object> ANY = m -> m;
