@@ -232,15 +232,8 @@ final class JarlHandlers {
     }
 
     private static double skynetRun(long leaves) {
-        Pid me = self();
-        long t0 = System.nanoTime();
-        spawnHandler(() -> skynet(me, 0, leaves), JarlHandlers::skynetSum);
-        long sum = receive(Sum.class).value();
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (sum != leaves * (leaves - 1) / 2) {
-            throw new IllegalStateException("skynet_handler(" + leaves + ") = " + sum);
-        }
-        return ms;
+        return JarlRuntime.timedSkynet("skynet_handler", leaves,
+                me -> spawnHandler(() -> skynet(me, 0, leaves), JarlHandlers::skynetSum));
     }
 
     /** A node's init: a leaf answers at once and ends; an inner node spawns its ten children. */

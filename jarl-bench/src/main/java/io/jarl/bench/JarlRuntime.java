@@ -24,6 +24,7 @@ import io.jarl.supervisor.Supervisor;
 import io.jarl.task.Task;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongConsumer;
 
@@ -299,13 +300,21 @@ final class JarlRuntime implements JvmRuntime {
     }
 
     private static double skynetRun(long leaves) {
+        return timedSkynet("skynet", leaves, me -> spawn(() -> skynet(me, 0, leaves)));
+    }
+
+    /**
+     * Milliseconds for one skynet tree of {@code leaves} leaves, whose root {@code start} spawns
+     * (given the caller, to whom the root sends the sum); the sum is checked.
+     */
+    static double timedSkynet(String line, long leaves, Consumer<Pid> start) {
         Pid me = self();
         long t0 = System.nanoTime();
-        spawn(() -> skynet(me, 0, leaves));
+        start.accept(me);
         long sum = receive(Sum.class).value();
         double ms = (System.nanoTime() - t0) / 1e6;
         if (sum != leaves * (leaves - 1) / 2) {
-            throw new IllegalStateException("skynet(" + leaves + ") = " + sum);
+            throw new IllegalStateException(line + "(" + leaves + ") = " + sum);
         }
         return ms;
     }
