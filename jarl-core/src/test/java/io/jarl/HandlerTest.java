@@ -63,6 +63,8 @@ class HandlerTest {
 
     @Test
     void initAndHandlerRunInTheProcessAndItHoldsNoThreadWhileItWaits() {
+        // The pom runs this class twice: on Jarl's scheduler, and on the JDK's (the fallback).
+        assertThat(schedulerInfo().kind()).isEqualTo(System.getProperty("jarl.scheduler", "jarl"));
         try (var me = attach()) {
             Spawned s = spawnHandlerMonitor(SpawnOptions.defaults().register("handler-test-self"), () -> {
                 send(me.pid(), List.of("init", self(), whereis("handler-test-self").orElseThrow()));
