@@ -21,7 +21,6 @@ import io.jarl.bench.JarlRuntime.Reply;
 import io.jarl.bench.JarlRuntime.Stop;
 import io.jarl.bench.JarlRuntime.Sum;
 import io.jarl.bench.JarlRuntime.Token;
-import java.time.Duration;
 
 /**
  * The {@code _handler} lines: the scenarios of {@link JarlRuntime} written with Jarl's handler
@@ -37,31 +36,10 @@ final class JarlHandlers {
 
     /** As {@link JarlRuntime#spawnIdle}: each process says it is ready, then waits for {@code Stop}. */
     static JvmRuntime.Idle spawnIdle(int n) {
-        return Jarl.run(() -> {
-            Pid me = self();
-            Pid[] pids = new Pid[n];
-            int before = Jarl.processCount();
-            long heapBefore = Stats.usedHeapAfterGc();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                pids[i] = spawnHandler(() -> {
-                    send(me, JarlRuntime.READY);
-                    return JarlRuntime.READY; // a state: the process has none of its own
-                }, (Ready state, Object msg) -> msg instanceof Stop ? null : state);
-            }
-            for (int i = 0; i < n; i++) {
-                receive(Ready.class);
-            }
-            long t1 = System.nanoTime();
-            long heapAfter = Stats.usedHeapAfterGc();
-            for (Pid p : pids) {
-                send(p, JarlRuntime.STOP);
-            }
-            while (Jarl.processCount() > before) {
-                Jarl.sleep(Duration.ofMillis(5));
-            }
-            return new JvmRuntime.Idle((t1 - t0) / 1e6, (heapAfter - heapBefore) / (double) n);
-        });
+        return JarlRuntime.idle(n, me -> spawnHandler(() -> {
+            send(me, JarlRuntime.READY);
+            return JarlRuntime.READY; // a state: the process has none of its own
+        }, (Ready state, Object msg) -> msg instanceof Stop ? null : state));
     }
 
     // ---------------------------------------------------------------- pingpong_handler
@@ -114,23 +92,9 @@ final class JarlHandlers {
     // ---------------------------------------------------------------- ring_handler
 
     static double[] ring(int size, int warmHops, int hops, int runs) {
-        return Jarl.run(() -> {
-            Pid me = self();
-            Pid[] nodes = new Pid[size];
-            for (int i = 0; i < size; i++) {
-                // Until it knows its neighbour, a node's state is the driver (any non-null value).
-                nodes[i] = spawnHandler(() -> me, JarlHandlers::ringNode);
-            }
-            for (int i = 0; i < size; i++) {
-                send(nodes[i], new Next(nodes[(i + 1) % size], me));
-            }
-            JarlRuntime.ringRun(nodes[0], warmHops);
-            double[] out = JarlRuntime.repeat(runs, () -> JarlRuntime.ringRun(nodes[0], hops));
-            for (Pid p : nodes) {
-                send(p, JarlRuntime.STOP);
-            }
-            return out;
-        });
+        // Until it knows its neighbour, a node's state is READY (any non-null value).
+        return JarlRuntime.ring(size, warmHops, hops, runs,
+                () -> spawnHandler(() -> JarlRuntime.READY, JarlHandlers::ringNode));
     }
 
     private static Object ringNode(Object state, Object msg) {
@@ -201,16 +165,7 @@ final class JarlHandlers {
                 return state;
             });
         }
-        long t0 = System.nanoTime();
-        Go go = new Go(t0 + millis * 1_000_000L);
-        for (Pid c : cs) {
-            send(c, go);
-        }
-        long total = 0;
-        for (int i = 0; i < clients; i++) {
-            total += receive(Count.class).calls();
-        }
-        return total * 1e9 / (System.nanoTime() - t0);
+        return JarlRuntime.countCalls(cs, millis);
     }
 
     private static Client call(Pid server, Client c) {

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The scenarios written as a Jarl user would write them: processes that loop over {@code receive},
@@ -73,6 +75,18 @@ final class JarlRuntime implements JvmRuntime {
 
     @Override
     public Idle spawnIdle(int n) {
+        return idle(n, me -> spawn(() -> {
+            send(me, READY);
+            receive(Stop.class);
+        }));
+    }
+
+    /**
+     * One spawn_1m run: {@code spawnReady} starts a process that sends {@link #READY} to the pid it
+     * is given and waits until it gets {@link #STOP}; {@code n} of them are timed until all are ready
+     * and weighed idle, then stopped.
+     */
+    static Idle idle(int n, Function<Pid, Pid> spawnReady) {
         return Jarl.run(() -> {
             Pid me = self();
             Pid[] pids = new Pid[n];
@@ -80,10 +94,7 @@ final class JarlRuntime implements JvmRuntime {
             long heapBefore = Stats.usedHeapAfterGc();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                pids[i] = spawn(() -> {
-                    send(me, READY);
-                    receive(Stop.class);
-                });
+                pids[i] = spawnReady.apply(me);
             }
             for (int i = 0; i < n; i++) {
                 receive(Ready.class);
@@ -144,11 +155,19 @@ final class JarlRuntime implements JvmRuntime {
 
     @Override
     public double[] ring(int size, int warmHops, int hops, int runs) {
+        return ring(size, warmHops, hops, runs, () -> spawn(JarlRuntime::ringNode));
+    }
+
+    /**
+     * The ring runs: {@code spawnNode} starts a node that takes a {@link Next}, then passes each
+     * {@link Token} on (or tells the driver at zero), and ends at {@link #STOP}.
+     */
+    static double[] ring(int size, int warmHops, int hops, int runs, Supplier<Pid> spawnNode) {
         return Jarl.run(() -> {
             Pid me = self();
             Pid[] nodes = new Pid[size];
             for (int i = 0; i < size; i++) {
-                nodes[i] = spawn(JarlRuntime::ringNode);
+                nodes[i] = spawnNode.get();
             }
             for (int i = 0; i < size; i++) {
                 send(nodes[i], new Next(nodes[(i + 1) % size], me));
@@ -176,8 +195,7 @@ final class JarlRuntime implements JvmRuntime {
         }
     }
 
-    /** The time per hop of a token sent around the ring from {@code first} for {@code hops} hops. */
-    static double ringRun(Pid first, int hops) {
+    private static double ringRun(Pid first, int hops) {
         long t0 = System.nanoTime();
         send(first, new Token(hops));
         receive(Done.class);
@@ -244,13 +262,21 @@ final class JarlRuntime implements JvmRuntime {
                 send(me, new Count(calls));
             });
         }
+        return countCalls(cs, millis);
+    }
+
+    /**
+     * Sends {@code clients} (waiting for it) a {@link Go} with a deadline {@code millis} ms from now,
+     * then sums the {@link Count}s they send back: calls per second of them all.
+     */
+    static double countCalls(Pid[] clients, int millis) {
         long t0 = System.nanoTime();
         Go go = new Go(t0 + millis * 1_000_000L);
-        for (Pid c : cs) {
+        for (Pid c : clients) {
             send(c, go);
         }
         long total = 0;
-        for (int i = 0; i < clients; i++) {
+        for (int i = 0; i < clients.length; i++) {
             total += receive(Count.class).calls();
         }
         return total * 1e9 / (System.nanoTime() - t0);
