@@ -274,7 +274,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             t.setUncaughtExceptionHandler(null); // the runner's, or the fallback's, has none
             Thread.interrupted(); // nothing of this process's may reach the next one on this thread
         }
-        return idle || done || state != ALIVE;
+        return done || state != ALIVE;
     }
 
     private static final Matcher<Object> ANY = m -> m;

@@ -693,13 +693,12 @@ final class Scheduler implements Executor {
                     }
                     pending = null;
                     while (p != null) {
-                        if (!p.activate()) {
-                            // Its budget is spent: to the back of the queue of the worker it ran on
-                            // (it may have waited, and resumed on another).
-                            Worker w = currentWorker();
-                            w.pushLocal(p);
+                        boolean done = p.activate();
+                        Worker w = currentWorker(); // it may have waited, and resumed on another
+                        if (!done) {
+                            w.pushLocal(p); // its budget is spent: to the back of the queue
                         }
-                        p = currentWorker().nextForRunner();
+                        p = w.nextForRunner();
                     }
                     Worker w = currentWorker();
                     if (w.idleRunner == null && !w.retired) {
