@@ -28,11 +28,17 @@ package io.jarl;
  * report, as a body that throws does. Linked processes and monitors see each as they see any
  * process end.
  *
+ * <p>An exit signal that kills the process while {@code handle} runs interrupts the thread, as it
+ * interrupts a body process's (a {@code sleep} or blocking I/O ends), and only while that thread
+ * still runs this process: the interrupt never reaches the process the thread runs next.
+ *
  * <p>Differences from a body process: the mailbox is taken in arrival order (a selective receive is
- * still possible inside {@code handle}); a handler process cannot be {@linkplain SpawnOptions#dirty()
- * dirty}; and an exit signal that kills it while {@code handle} runs does not interrupt the thread
- * (the process ends at its next runtime call, or when {@code handle} returns), where a body
- * process's thread is interrupted.
+ * still possible inside {@code handle}); and a handler process cannot be
+ * {@linkplain SpawnOptions#dirty() dirty}.
+ *
+ * <p>Jarl's behaviours ({@code GenServer} and those built on it: {@code Supervisor},
+ * {@code DynamicSupervisor}, {@code Agent}, {@code Registry} partitions, {@code Pg} scopes) run as
+ * handler processes.
  *
  * @param <S> the process's state
  */

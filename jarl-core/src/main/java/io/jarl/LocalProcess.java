@@ -54,7 +54,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     /** waitState: running (or, a handler process, scheduled to run); parked in a receive; a handler process with nothing to do. */
     private static final int RUNNING = 0, PARKED = 1, IDLE = 2;
 
-    private static final VarHandle TAIL, WAIT;
+    private static final VarHandle TAIL, WAIT, THREAD;
+    /**
+     * What a handler process's thread field holds while an exit signal that kills it interrupts the
+     * thread running its activation: the activation cannot end (and its thread run another process)
+     * until the interrupt is done, so the interrupt reaches this process only. Never started.
+     */
+    private static final Thread INTERRUPTING = new Thread(() -> {}, "jarl-interrupting");
     /** The most a receive spins before it parks; the system property {@code jarl.receive.spins} tunes it. */
     private static final int SPINS = Integer.getInteger("jarl.receive.spins", 20);
     /** A spin that ends within this many turns was worth it (see {@link #await}). */
@@ -65,6 +71,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(LocalProcess.class, "tail", Node.class);
             WAIT = l.findVarHandle(LocalProcess.class, "waitState", int.class);
+            THREAD = l.findVarHandle(LocalProcess.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -246,13 +253,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     // Idle, then look once more: a sender links its message, then reads the state.
                     // Once idle, a sender may start the next activation on another runner: nothing
                     // of the process is touched after that, its thread field least of all.
-                    thread = null;
+                    release(t);
                     waitState = IDLE;
                     if (!hasMessages() || !WAIT.compareAndSet(this, IDLE, RUNNING)) {
                         idle = true;
                         break;
                     }
-                    thread = t;
+                    THREAD.setVolatile(this, t);
                     continue;
                 }
                 if ((handlerState = handler.handle(handlerState, msg)) == null) {
@@ -269,12 +276,23 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             ended(e);
         } finally {
             if (!idle) {
-                thread = null;
+                release(t);
             }
             t.setUncaughtExceptionHandler(null); // the runner's, or the fallback's, has none
             Thread.interrupted(); // nothing of this process's may reach the next one on this thread
         }
         return done || state != ALIVE;
+    }
+
+    /**
+     * Gives up the thread an activation ran on. If a killing exit signal is interrupting it (see
+     * die), waits the few instructions until that is done, so the interrupt is cleared before the
+     * thread runs anything else.
+     */
+    private void release(Thread t) {
+        while (!THREAD.compareAndSet(this, t, (Thread) null)) {
+            Thread.onSpinWait();
+        }
     }
 
     private static final Matcher<Object> ANY = m -> m;
@@ -351,10 +369,16 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
-            LockSupport.unpark(t);
-            if (!attached && handler == null) {
-                // Not a handler process's: its thread may be running another process by now.
+            if (handler == null) {
+                LockSupport.unpark(t);
+                if (!attached) {
+                    t.interrupt(); // a sleep or blocking I/O ends; an attached thread is not ours
+                }
+            } else if (t != INTERRUPTING && THREAD.compareAndSet(this, t, INTERRUPTING)) {
+                // Still in this process's activation, which cannot end until the field is back.
                 t.interrupt();
+                LockSupport.unpark(t);
+                THREAD.setVolatile(this, t);
             }
         }
         head.next = null; // let queued messages go

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -153,6 +155,39 @@ class HandlerTest {
             assertThat(got.reason()).isEqualTo(ExitReason.of("shutdown"));
             exit(trapping.pid(), ExitReason.kill());
             assertThat(awaitDown(trapping.monitor()).reason()).isEqualTo(ExitReason.KILLED);
+        }
+    }
+
+    @Test
+    void aKillInterruptsAHandlerThatSleepsAndNoOtherProcess() throws InterruptedException {
+        try (var me = attach()) {
+            CountDownLatch interrupted = new CountDownLatch(1);
+            Spawned s = spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0, (Integer n, Object msg) -> {
+                send(me.pid(), "sleeping");
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    interrupted.countDown(); // the process has ended: it can send nothing now
+                }
+                return n;
+            });
+            send(s.pid(), "go");
+            awaitMessage("sleeping");
+            kill(s.pid());
+            assertThat(interrupted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            // The runner that carried it runs other processes with no interrupt left over.
+            List<Spawned> others = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                others.add(spawnHandlerMonitor(SpawnOptions.defaults(), () -> 0, (Integer n, Object msg) -> {
+                    send(me.pid(), Thread.currentThread().isInterrupted());
+                    return null;
+                }));
+            }
+            for (Spawned o : others) {
+                send(o.pid(), "go");
+                assertThat(await(Boolean.class)).isFalse();
+                awaitDown(o.monitor());
+            }
         }
     }
 

@@ -40,6 +40,15 @@ public final class ProcLib {
         void run(Pid parent, Starter starter);
     }
 
+    /**
+     * What a handler process (see {@link io.jarl.Handler}) runs first: it answers the starter and
+     * gives the process's first state, or {@code null} to end it normally.
+     */
+    @FunctionalInterface
+    public interface Init<S> {
+        S init(Pid parent, Starter starter);
+    }
+
     /** How a starting process answers its starter (OTP: {@code proc_lib:init_ack/1}). */
     public static final class Starter {
         private final Pid caller;
@@ -103,14 +112,39 @@ public final class ProcLib {
     public static StartResult start(String initialCall, StartOptions options, boolean link, Body body) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(body, "body");
+        requireProcessToLink(link);
+        return Gen.inProcess(() -> doStart(initialCall, options, link, (spawn, caller, starter) ->
+                Jarl.spawnMonitor(spawn, () -> body.run(link ? caller : Jarl.self(), starter))));
+    }
+
+    /**
+     * Starts a handler process, as {@link #start} starts a body: {@code init} runs in the new
+     * process, answers the starter and gives the first state, and {@code handler} takes the messages
+     * from then on; between two messages the process holds no thread.
+     */
+    public static <S> StartResult startHandler(String initialCall, StartOptions options, boolean link, Init<S> init,
+                                               io.jarl.Handler<S> handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(handler, "handler");
+        requireProcessToLink(link);
+        return Gen.inProcess(() -> doStart(initialCall, options, link, (spawn, caller, starter) ->
+                Jarl.spawnHandlerMonitor(spawn, () -> init.init(link ? caller : Jarl.self(), starter), handler)));
+    }
+
+    private static void requireProcessToLink(boolean link) {
         if (link && !Jarl.inProcess()) {
             throw new NotAProcessException("startLink links the new process to the caller, which must be a"
                     + " process; use start, or call from a process (Jarl.attach(), Jarl.run())");
         }
-        return Gen.inProcess(() -> doStart(initialCall, options, link, body));
     }
 
-    private static StartResult doStart(String initialCall, StartOptions options, boolean link, Body body) {
+    @FunctionalInterface
+    private interface Spawner {
+        Spawned spawn(SpawnOptions options, Pid caller, Starter starter);
+    }
+
+    private static StartResult doStart(String initialCall, StartOptions options, boolean link, Spawner spawner) {
         Pid caller = Jarl.self();
         Ref tag = Jarl.makeRef();
         SpawnOptions spawn = SpawnOptions.defaults().initialCall(initialCall);
@@ -126,7 +160,7 @@ public final class ProcLib {
         try {
             // Monitored from birth: the Ack or Down can come before a later monitor() would mark the
             // mailbox, and the receive below skips what came before the tag's mark only.
-            Spawned spawned = Jarl.spawnMonitor(spawn, () -> body.run(link ? caller : Jarl.self(), starter));
+            Spawned spawned = spawner.spawn(spawn, caller, starter);
             pid = spawned.pid();
             monitor = spawned.monitor();
         } catch (NameTakenException e) {

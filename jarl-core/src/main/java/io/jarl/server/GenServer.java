@@ -70,8 +70,14 @@ import java.util.Objects;
  * with it, which is abnormal even when the server stopped {@code normal}ly. Code that decides by
  * why reads {@link io.jarl.ExitReason#cause()}; the exception's message names the call.
  *
+ * <h2>Between messages</h2>
+ * A server is a {@linkplain io.jarl.Handler handler process}: while it waits for a message it is
+ * its state and its mailbox, with no thread and no stack (what OTP's {@code hibernate} gives a
+ * process, so {@link Next#hibernate()} adds nothing). A callback that blocks ({@code call} to
+ * another server, {@code receive}, {@code sleep}, blocking I/O) holds the thread it runs on until
+ * it returns, and the scheduler runs the other processes meanwhile; a kill interrupts it.
+ *
  * <h2>Where it differs from OTP</h2>
- * {@link Next#hibernate()} only waits: the JVM cannot discard a waiting virtual thread's stack.
  * A failed call's reason names {@code GenServer.call} (on the wire to another node:
  * {@code gen_server, call}) and its timeout as a {@link Duration} or {@code "infinity"}.
  *

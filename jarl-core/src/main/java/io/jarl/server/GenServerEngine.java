@@ -28,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * The generic part of every server, as OTP splits gen_server.erl from the callback module. What
  * gen_server shares with the other behaviours (the messages, gen:call, proc_lib's start, sys) is in
  * io.jarl.internal (Gen, ProcLib, SysHandler).
- * - start(): ProcLib.start; main() registers a via name, runs init and answers the starter.
- * - loop(): one message at a time; handleCommon() interprets every callback result, like
- *   handle_common_reply. A callback that throws, or returns stop, runs terminate() and exits with
+ * - start(): ProcLib.startHandler: the server is a handler process (io.jarl.Handler) whose state
+ *   is this engine, so between two messages it holds no thread and no stack (what OTP's hibernate
+ *   gives a process). init() registers a via name, runs the callback's init and answers the starter.
+ * - handle(): one message at a time (take), then proceed() until the server waits again:
+ *   handleContinue runs at once, a timeout becomes a timer that sends the server a token of its
+ *   own (OTP: receive ... after Time), sys suspension receives system messages only. apply()
+ *   interprets every callback result, like handle_common_reply. A callback that throws, or returns stop, runs terminate() and exits with
  *   the reason; an Exit from the parent while trapping exits does the same (OTP: terminate on the
  *   parent's shutdown). System messages (sys) are handled by the engine, never by the callbacks.
  */
@@ -41,6 +45,9 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     private final Pid parent; // the linked starter, or the server itself when started without a link
     private S state;
     private Optional<Next> next = Optional.empty();
+    private Duration timeoutAfter;     // the timeout in force, until a message comes
+    private TimeoutToken timeoutToken; // its message to come
+    private Ref timeoutTimer;          // its timer, null for a zero timeout
     private Object lastMessage;
     private final SysHandler sys = new SysHandler(LOG);
 
@@ -53,14 +60,18 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
 
     static StartResult start(GenServer<?, ?, ?> server, StartOptions options, boolean link) {
         Objects.requireNonNull(server, "server");
-        return ProcLib.start(server.getClass().getName() + ".init/0", options, link,
-                (parent, starter) -> new GenServerEngine<>(server, parent).main(starter));
+        return startEngine(server, options, link);
     }
 
-    /** The server process's body. */
-    private void main(ProcLib.Starter starter) {
+    private static <S, C, K> StartResult startEngine(GenServer<S, C, K> server, StartOptions options, boolean link) {
+        return ProcLib.startHandler(server.getClass().getName() + ".init/0", options, link,
+                (parent, starter) -> new GenServerEngine<>(server, parent).init(starter), GenServerEngine::handle);
+    }
+
+    /** The server process's first activation: its state is the engine, or null to end normal. */
+    private GenServerEngine<S, C, K> init(ProcLib.Starter starter) {
         if (!starter.registerVia()) {
-            return; // OTP: a taken via name ends the server normal
+            return null; // OTP: a taken via name ends the server normal
         }
         Init<S> init;
         try {
@@ -71,44 +82,105 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             starter.fail(new StartResult.Failed(reason));
             throw exitWith(reason, t, "init failed");
         }
-        switch (init) {
+        return switch (init) {
             case Init.Ok<S> ok -> {
                 state = ok.state();
                 next = ok.next();
                 starter.ok();
-                loop();
+                yield proceed();
             }
-            case Init.Ignore<S> ignore -> starter.fail(new StartResult.Ignored());
+            case Init.Ignore<S> ignore -> {
+                starter.fail(new StartResult.Ignored());
+                yield null;
+            }
             case Init.Stop<S> stop -> {
                 starter.fail(new StartResult.Failed(stop.reason()));
                 throw new ExitException(stop.reason(), "init returned stop");
             }
+        };
+    }
+
+    // ------------------------------------------------------------------ the loop, one message at a time
+
+    /** The server's handler: between two messages the server is this engine and its mailbox. */
+    private static <S, C, K> GenServerEngine<S, C, K> handle(GenServerEngine<S, C, K> engine, Object msg) {
+        return engine.take(msg) ? engine.proceed() : engine;
+    }
+
+    /**
+     * What follows a callback, until the server waits again: handleContinue at once; a timeout
+     * armed; while sys has the server suspended, only system messages and the parent's exit signal,
+     * received here (the only wait that holds a thread: OTP's suspend loop).
+     */
+    private GenServerEngine<S, C, K> proceed() {
+        for (;;) {
+            if (sys.suspended()) {
+                take(Jarl.receive(m -> m instanceof Call(From f, SysRequest r)
+                        || m instanceof Exit e && e.from().equals(parent) ? m : null));
+                continue;
+            }
+            if (next.isPresent()) {
+                Next n = next.get();
+                next = Optional.empty();
+                timeoutAfter = null;
+                switch (n) {
+                    case Next.Continue(Object arg) -> {
+                        lastMessage = n;
+                        handleResult(() -> server.handleContinue(arg, state));
+                        continue;
+                    }
+                    case Next.Timeout(Duration after) -> timeoutAfter = after;
+                    case Next.Hibernate() -> {
+                        // Between messages the server holds no thread or stack already.
+                    }
+                }
+            }
+            if (timeoutAfter != null && timeoutToken == null) {
+                timeoutToken = new TimeoutToken();
+                timeoutTimer = timeoutAfter.isZero() ? null : Jarl.sendAfter(Jarl.self(), timeoutToken, timeoutAfter);
+                if (timeoutTimer == null) {
+                    Jarl.send(Jarl.self(), timeoutToken); // OTP's after 0: whatever is queued comes first
+                }
+            }
+            return this;
         }
     }
 
-    // ------------------------------------------------------------------ the loop
-
-    private void loop() {
-        while (true) {
-            Object msg;
-            Optional<Next> n = next;
-            next = Optional.empty();
-            if (sys.suspended()) {
-                // OTP's sys suspend loop answers system messages and obeys its parent's exit signal.
-                msg = Jarl.receive(m -> m instanceof Call(From f, SysRequest r)
-                        || m instanceof Exit e && e.from().equals(parent) ? m : null);
-            } else if (n.isPresent() && n.get() instanceof Next.Continue(Object arg)) {
-                lastMessage = n.get();
-                handleResult(() -> server.handleContinue(arg, state));
-                continue;
-            } else if (n.isPresent() && n.get() instanceof Next.Timeout(Duration after)) {
-                msg = Jarl.receive(after).orElse(GenServer.TIMEOUT);
-            } else {
-                msg = Jarl.receive();
+    /**
+     * A message for the server; false for the token of a timeout that no longer holds. A system
+     * message leaves a timeout in force, restarted when it has been answered (OTP: sys's
+     * system_continue goes back to the loop with the same Time).
+     */
+    private boolean take(Object msg) {
+        if (msg instanceof TimeoutToken) {
+            if (msg != timeoutToken) {
+                return false;
             }
-            lastMessage = msg;
-            sys.received(msg);
-            dispatch(msg);
+            timeoutToken = null;
+            timeoutTimer = null;
+            timeoutAfter = null;
+            msg = GenServer.TIMEOUT;
+        } else if (timeoutToken != null) {
+            if (timeoutTimer != null) {
+                Jarl.cancelTimer(timeoutTimer);
+            }
+            timeoutToken = null;
+            timeoutTimer = null;
+        }
+        if (!(msg instanceof Call(From f, SysRequest r))) {
+            timeoutAfter = null;
+        }
+        lastMessage = msg;
+        sys.received(msg);
+        dispatch(msg);
+        return true;
+    }
+
+    /** A server timeout's message to itself; each timeout has its own, so a late one is known. */
+    private static final class TimeoutToken {
+        @Override
+        public String toString() {
+            return "timeout";
         }
     }
 

@@ -20,9 +20,11 @@ public sealed interface Next {
     }
 
     /**
-     * Hibernate until the next message (OTP: {@code hibernate}). On the JVM a waiting virtual thread
-     * already keeps only its stack, and the runtime cannot discard it, so this only waits; it is
-     * accepted so that servers written for OTP read the same.
+     * Hibernate until the next message (OTP: {@code hibernate}). A server is a
+     * {@linkplain io.jarl.Handler handler process}: between two messages it holds no thread and no
+     * stack whether it hibernates or not, which is what OTP's hibernate gives a process (OTP also
+     * shrinks the heap; the JVM's collector keeps only what the state references). So this waits
+     * for the next message, like a result with no {@code Next}.
      */
     record Hibernate() implements Next {}
 

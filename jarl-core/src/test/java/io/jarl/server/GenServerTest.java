@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jarl.Exit;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
+import io.jarl.Jarl;
 import io.jarl.Name;
 import io.jarl.Pid;
 import io.jarl.Ref;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,6 +111,12 @@ class GenServerTest {
 
     record WithTimeout(Duration after) {}
 
+    /** Block, then reply with a timeout. */
+    record BlockThenTimeout(Duration after) {}
+
+    /** Tell the observer, then sleep for a minute; an interrupt counts the latch down. */
+    record Sleep(CountDownLatch interrupted) {}
+
     record Continue(Object arg) {}
 
     record Events() {}
@@ -160,6 +169,20 @@ class GenServerTest {
                     yield CallResult.reply("unblocked", events);
                 }
                 case WithTimeout(Duration after) -> CallResult.reply("ok", events, Next.timeout(after));
+                case BlockThenTimeout(Duration after) -> {
+                    send(observer, "blocked");
+                    receive(m -> m.equals("unblock") ? m : skip());
+                    yield CallResult.reply("unblocked", events, Next.timeout(after));
+                }
+                case Sleep(CountDownLatch interrupted) -> {
+                    send(observer, "sleeping");
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.countDown(); // a process that has ended sends nothing
+                    }
+                    yield CallResult.reply("slept", events);
+                }
                 case Continue(Object arg) -> CallResult.reply("ok", events, Next.continueWith(arg));
                 case Events() -> CallResult.reply(List.copyOf(events), events);
                 default -> CallResult.reply(request, events);
@@ -562,6 +585,68 @@ class GenServerTest {
                     "timeout", "call " + new WithTimeout(Duration.ofSeconds(30)), "call " + new Events()));
             GenServer.stop(s);
             awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
+    @Test
+    void aZeroTimeoutYieldsToAMessageAlreadyQueued() {
+        try (var me = attach()) {
+            Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
+            // OTP's receive after 0: with the mailbox empty, the timeout comes at once...
+            GenServer.call(s, new WithTimeout(Duration.ZERO));
+            awaitMessage("timed out");
+            // ...with a message queued, the message comes and the timeout is gone.
+            RequestId blocked = GenServer.sendRequest(s, new BlockThenTimeout(Duration.ZERO));
+            awaitMessage("blocked");
+            send(s, "m1");
+            send(s, "unblock");
+            assertThat(GenServer.receiveResponse(blocked, Duration.ofSeconds(5))).isEqualTo(new Response.Reply("unblocked"));
+            assertThat(GenServer.call(s, new Events())).isEqualTo(List.of("call " + new WithTimeout(Duration.ZERO),
+                    "timeout", "call " + new BlockThenTimeout(Duration.ZERO), "info m1", "call " + new Events()));
+            GenServer.stop(s);
+            awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
+    @Test
+    void aSystemMessageLeavesTheTimeoutInForce() {
+        try (var me = attach()) {
+            Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
+            GenServer.call(s, new WithTimeout(Duration.ofMillis(200)));
+            // OTP: sys answers and the loop goes back to its receive with the same timeout.
+            assertThat(Sys.getState(s)).isEqualTo(List.of("call " + new WithTimeout(Duration.ofMillis(200))));
+            awaitMessage("timed out");
+            assertThat(GenServer.call(s, new Events())).isEqualTo(List.of("call " + new WithTimeout(Duration.ofMillis(200)),
+                    "timeout", "call " + new Events()));
+            GenServer.stop(s);
+            awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
+    @Test
+    void anIdleServerHoldsNoThread() {
+        try (var me = attach()) {
+            Pid s = GenServer.startLink(new Scripted(self())).orElseThrow();
+            GenServer.call(s, new Echo("hello"));
+            // Between two messages a server is a handler process: its state and its mailbox.
+            eventually("the server idle, with no stack", () -> Jarl.info(s).orElseThrow().stack().isEmpty()
+                    && Jarl.info(s).orElseThrow().status() == io.jarl.ProcessInfo.Status.WAITING);
+            GenServer.stop(s);
+            awaitMessage(new Terminated(ExitReason.normal()));
+        }
+    }
+
+    @Test
+    void aKillInterruptsACallbackThatSleeps() throws InterruptedException {
+        try (var me = attach()) {
+            Pid s = GenServer.start(new Scripted(self())).orElseThrow();
+            CountDownLatch interrupted = new CountDownLatch(1);
+            RequestId call = GenServer.sendRequest(s, new Sleep(interrupted));
+            awaitMessage("sleeping");
+            exit(s, ExitReason.kill());
+            assertThat(GenServer.receiveResponse(call, WAIT)).isEqualTo(new Response.Error(ExitReason.killed()));
+            // The sleep ends with the process, as a body process's would.
+            assertThat(interrupted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         }
     }
 
