@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * OTP's application_master: one process per running application with a callback, between the
  * controller and the application's top supervisor.
- * - start(): proc_lib:start_link from the controller's starter process. init() traps exits, links
+ * - start(): proc_lib:start_link from the controller's starter process; the master is a handler
+ *   process (io.jarl.Handler), so while it waits it holds no thread. init() traps exits, links
  *   itself to the controller (so that neither can end unseen by the other), records itself in the
  *   table (so that the application's processes can find their application while it starts), runs
  *   the start callback, links the top supervisor, unlinks the starter and acknowledges.
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   hold the link to the supervisor, because the master is the application's group leader and must
  *   keep answering I/O requests while the start function runs. Jarl has no group leaders, so the
  *   master runs the callbacks itself; it stays the only process linked to the top supervisor.
- * - loop(): Exit from the controller -> stop the application and exit with that reason; Exit from
+ * - onMessage(): Exit from the controller -> stop the application and exit with that reason; Exit from
  *   the supervisor -> prepStop, stop, exit with the supervisor's reason (OTP forwards every reason,
  *   normal included); a Stop call -> stop the application, reply, exit normal; GetChild -> the
  *   supervisor. Other messages are ignored, as OTP's handle_msg does.
@@ -91,8 +92,9 @@ final class ApplicationMaster {
      * failure; the master has ended then, and so has every process the callback started.
      */
     static StartResult start(ApplicationSpec spec, StartType type, Pid controller) {
-        return ProcLib.start("io.jarl.application.ApplicationMaster.init/4", StartOptions.defaults(), true,
-                (parent, starter) -> new ApplicationMaster(spec, type, controller).init(parent, starter));
+        return ProcLib.startHandler("io.jarl.application.ApplicationMaster.init/4", StartOptions.defaults(), true,
+                (parent, starter) -> new ApplicationMaster(spec, type, controller).init(parent, starter),
+                ApplicationMaster::onMessage);
     }
 
     /** The top supervisor of a running application, asked of its master; empty while it stops. */
@@ -109,7 +111,8 @@ final class ApplicationMaster {
 
     // ------------------------------------------------------------------ start (application_master:init/4)
 
-    private void init(Pid starter, ProcLib.Starter ack) {
+    /** The master's first activation; it is a handler process whose state is this master. */
+    private ApplicationMaster init(Pid starter, ProcLib.Starter ack) {
         self = Jarl.self();
         Jarl.trapExit(true);
         Jarl.link(controller); // a dead controller gives an Exit(noproc) message: the loop then stops us
@@ -135,7 +138,7 @@ final class ApplicationMaster {
                 Jarl.link(supervisor); // idempotent; a dead supervisor gives Exit(noproc): the app ends at once
                 Jarl.unlink(starter);
                 ack.ok();
-                loop();
+                return this;
             }
             case AppStart.Failed<?>(ExitReason reason) -> {
                 // Leave nothing behind; the controller reports the failure, so the master ends normal.
@@ -143,39 +146,39 @@ final class ApplicationMaster {
                 Table.MASTERS.remove(spec.name(), self);
                 killDescendants();
                 ack.fail(new StartResult.Failed(reason));
+                return null;
             }
         }
     }
 
     // ------------------------------------------------------------------ running (main_loop)
 
-    private void loop() {
-        while (true) {
-            Object message = Jarl.receive();
-            switch (message) {
-                case Exit(Pid from, ExitReason reason) when from.equals(controller) -> {
-                    stopApplication();
-                    throw exit(reason);
-                }
-                case Exit(Pid from, ExitReason reason) when from.equals(child) -> {
-                    child = null;
-                    state = prepStop(state);
-                    stopCallback(state);
-                    killDescendants();
-                    throw exit(reason);
-                }
-                case Gen.Call(From from, Request.GetChild()) -> Gen.reply(from, Optional.ofNullable(child));
-                case Gen.Call(From from, Request.Stop()) -> {
-                    stopApplication();
-                    Table.MASTERS.remove(spec.name(), self);
-                    Gen.reply(from, STOPPED);
-                    return;
-                }
-                default -> {
-                    // OTP's handle_msg ignores anything else, Exits from other processes included.
-                }
+    /** One message; null when the application has stopped and the master ends normal. */
+    private static ApplicationMaster onMessage(ApplicationMaster master, Object message) {
+        switch (message) {
+            case Exit(Pid from, ExitReason reason) when from.equals(master.controller) -> {
+                master.stopApplication();
+                throw master.exit(reason);
+            }
+            case Exit(Pid from, ExitReason reason) when from.equals(master.child) -> {
+                master.child = null;
+                master.state = master.prepStop(master.state);
+                master.stopCallback(master.state);
+                master.killDescendants();
+                throw master.exit(reason);
+            }
+            case Gen.Call(From from, Request.GetChild()) -> Gen.reply(from, Optional.ofNullable(master.child));
+            case Gen.Call(From from, Request.Stop()) -> {
+                master.stopApplication();
+                Table.MASTERS.remove(master.spec.name(), master.self);
+                Gen.reply(from, STOPPED);
+                return null;
+            }
+            default -> {
+                // OTP's handle_msg ignores anything else, Exits from other processes included.
             }
         }
+        return master;
     }
 
     private ExitException exit(ExitReason reason) {

@@ -159,8 +159,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Callback results are sealed types, so a handler cannot return a malformed value; the one
  *       bad value left, {@code null}, is treated as a failure ({@link Removal.Error} with a
  *       {@link NullPointerException}) where OTP reports {@code {error, Term}}.</li>
- *   <li>{@code hibernate} results are accepted and change nothing: the JVM cannot discard a
- *       waiting virtual thread's stack. {@code code_change}, {@code start_monitor} and the
+ *   <li>{@code hibernate} results are accepted and change nothing: between two messages the
+ *       manager is a {@linkplain io.jarl.Handler handler process}, with no thread or stack
+ *       already. {@code code_change}, {@code start_monitor} and the
  *       {@code hibernate_after} and {@code debug} start options have no equivalent.</li>
  *   <li>{@link #notify} to a name that is not registered does nothing; OTP's fails with
  *       {@code badarg} for an unregistered atom.</li>

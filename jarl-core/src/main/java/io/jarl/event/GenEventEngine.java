@@ -26,9 +26,12 @@ import java.util.function.Function;
  *
  * The event manager process, after OTP's gen_event.erl. What it shares with the other behaviours
  * (the call and cast messages, gen:call, proc_lib's start, sys) is in io.jarl.internal.
- * - start(): ProcLib.start; main() traps exits (a manager always does, OTP init_it), registers a
- *   via name and acknowledges at once: a manager has no init callback.
- * - loop(): one message at a time (decode_msg/handle_msg). System requests go to SysHandler; an
+ * - start(): ProcLib.startHandler: the manager is a handler process (io.jarl.Handler) whose state
+ *   is this engine, so between two messages it holds no thread and no stack; while sys has it
+ *   suspended it receives system messages only (SysHandler.receiveSuspended).
+ *   init() traps exits (a manager always does, OTP init_it), registers a via name and
+ *   acknowledges at once: a manager has no init callback.
+ * - onMessage(): one message at a time (decode_msg/handle_msg). System requests go to SysHandler; an
  *   Exit from the parent runs terminate_server (every handler's terminate with stop, owners
  *   unlinked) and exits with the reason; a Cast(Notify) is an event (OTP: {notify, Event}); a
  *   Call carrying a Request is one of the manager's own requests; any other Exit first removes
@@ -156,33 +159,35 @@ final class GenEventEngine implements SysHandler.Host {
 
     static StartResult start(StartOptions options, boolean link) {
         Objects.requireNonNull(options, "options");
-        return ProcLib.start(GenEvent.class.getName() + ".init/0", options, link,
-                (parent, starter) -> new GenEventEngine(parent, options).main(starter));
+        return ProcLib.startHandler(GenEvent.class.getName() + ".init/0", options, link,
+                (parent, starter) -> new GenEventEngine(parent, options).init(starter), GenEventEngine::onMessage);
     }
 
-    /** The manager process's body. */
-    private void main(ProcLib.Starter starter) {
+    /** The manager process's first activation: its state is the engine, or null to end normal. */
+    private GenEventEngine init(ProcLib.Starter starter) {
         Jarl.trapExit(true);
         if (!starter.registerVia()) {
-            return; // OTP: a taken via name ends the manager normal
+            return null; // OTP: a taken via name ends the manager normal
         }
         name = options.name().<Object>map(n -> n).or(() -> options.via().map(v -> v)).orElse(Jarl.self());
         starter.ok();
-        loop();
+        return this;
     }
 
-    // ------------------------------------------------------------------ the loop
+    // ------------------------------------------------------------------ one message at a time
 
-    private void loop() {
-        while (true) {
-            Object msg = sys.suspended()
-                    // OTP's sys:suspend_loop: system messages, and the parent's exit.
-                    ? Jarl.receive(m -> m instanceof Call(From f, SysRequest r)
-                            || m instanceof Exit(Pid from, ExitReason reason) && from.equals(parent) ? m : null)
-                    : Jarl.receive();
-            sys.received(msg);
-            dispatch(msg);
+    /** The manager's handler: between two messages the manager is this engine and its mailbox. */
+    private static GenEventEngine onMessage(GenEventEngine engine, Object msg) {
+        engine.take(msg);
+        while (engine.sys.suspended()) {
+            engine.take(SysHandler.receiveSuspended(engine.parent));
         }
+        return engine;
+    }
+
+    private void take(Object msg) {
+        sys.received(msg);
+        dispatch(msg);
     }
 
     private void dispatch(Object msg) {

@@ -16,8 +16,8 @@ public sealed interface HandlerResult<S> {
      * Keep the handler, with {@code state}.
      *
      * @param hibernate OTP's {@code hibernate}, which makes the manager discard its stack until the
-     *                  next message. A waiting virtual thread already holds only its stack, and the
-     *                  JVM cannot discard it: the flag is accepted and changes nothing.
+     *                  next message. Between two messages the manager is a handler process, with
+     *                  no thread or stack already: the flag is accepted and changes nothing.
      */
     record Ok<S>(S state, boolean hibernate) implements HandlerResult<S> {}
 

@@ -79,6 +79,16 @@ public final class SysHandler {
         return suspended;
     }
 
+    /**
+     * Waits for the next message a suspended engine takes: a system request, or its parent's exit
+     * signal (OTP: {@code sys:suspend_loop}). The engine is a handler process; this is the one wait
+     * that holds its thread, until it is resumed.
+     */
+    public static Object receiveSuspended(Pid parent) {
+        return Jarl.receive(m -> m instanceof Gen.Call(From f, Gen.SysRequest r)
+                || m instanceof io.jarl.Exit(Pid from, ExitReason reason) && from.equals(parent) ? m : null);
+    }
+
     /** Counts and traces a message the engine took. */
     public void received(Object message) {
         if (statsSince != 0) {

@@ -115,8 +115,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     private GenServerEngine<S, C, K> proceed() {
         for (;;) {
             if (sys.suspended()) {
-                take(Jarl.receive(m -> m instanceof Call(From f, SysRequest r)
-                        || m instanceof Exit e && e.from().equals(parent) ? m : null));
+                take(SysHandler.receiveSuspended(parent));
                 continue;
             }
             if (next.isPresent()) {

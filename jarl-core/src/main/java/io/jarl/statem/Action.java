@@ -76,8 +76,10 @@ public sealed interface Action {
     }
 
     /**
-     * Hibernate until the next event (OTP: {@code hibernate}). Accepted and ignored: a waiting virtual
-     * thread already keeps only its stack, and the JVM cannot discard it.
+     * Hibernate until the next event (OTP: {@code hibernate}). A machine is a
+     * {@linkplain io.jarl.Handler handler process}: between two messages it holds no thread and no
+     * stack whether it hibernates or not, which is what OTP's hibernate gives a process; so this
+     * adds nothing.
      */
     record Hibernate() implements Action {}
 

@@ -147,7 +147,8 @@ import java.util.Objects;
  * <h2>Where it differs from OTP</h2>
  * A failed call throws {@code ExitException} with the bare reason and a message naming
  * {@code GenStateMachine.call}, instead of OTP's {@code {Reason, {gen_statem, call, [...]}}}.
- * {@link Action#hibernate()} is accepted and does nothing. Erlang's {@code throw} of a result from a
+ * {@link Action#hibernate()} adds nothing: between two messages a machine is a
+ * {@linkplain io.jarl.Handler handler process}, with no thread or stack already. Erlang's {@code throw} of a result from a
  * callback has no Java equivalent: an exception stops the machine. There is no hot code upgrade
  * ({@code code_change}), no {@code enter_loop}, no callback module stack
  * ({@code push_callback_module}) and no {@code start_monitor}. States and data cannot be

@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
  * what it shares with GenServer (the Call/Cast messages, gen:call, proc_lib's start, sys) is in
  * io.jarl.internal. The names below are gen_statem's loop functions.
  *
- * - start(): ProcLib.start; main() registers a via name, runs init (init_it/init_result), answers
+ * - start(): ProcLib.startHandler: the machine is a handler process (io.jarl.Handler) whose state
+ *   is this engine, so between two messages it holds no thread and no stack (what OTP's hibernate
+ *   gives a process). init() registers a via name, runs init (init_it/init_result), answers
  *   the starter, then enter(): callback_mode, then the init actions are carried out as the result
  *   of a fake {internal, init_state} event with postponing forced off, so that the first state gets
  *   its enter call (loop_enter).
- * - loop(): the queue of events to handle first (inserted events, retried postponed ones), then the
- *   zero timeouts (OTP's t0q), then the mailbox (loop_receive). A Call carrying a SysRequest goes to
+ * - onMessage(), then drain(): the message, then the queue of events to handle before receiving
+ *   (inserted events, retried postponed ones), then the zero timeouts (OTP's t0q); then the
+ *   process waits for its next message (loop_receive). A Call carrying a SysRequest goes to
  *   SysHandler; an Exit from the parent runs terminate; a TimerFired of a running timer is its
  *   timeout event; everything else is info.
  * - handle(): one event (loop_state_callback): the state callback, then apply() interprets the
@@ -104,14 +107,19 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
 
     static StartResult start(GenStateMachine<?, ?> machine, StartOptions options, boolean link) {
         Objects.requireNonNull(machine, "machine");
-        return ProcLib.start(machine.getClass().getName() + ".init/0", options, link,
-                (parent, starter) -> new GenStateMachineEngine<>(machine, parent).main(starter));
+        return startEngine(machine, options, link);
     }
 
-    /** The machine process's body. */
-    private void main(ProcLib.Starter starter) {
+    private static <S, D> StartResult startEngine(GenStateMachine<S, D> machine, StartOptions options, boolean link) {
+        return ProcLib.startHandler(machine.getClass().getName() + ".init/0", options, link,
+                (parent, starter) -> new GenStateMachineEngine<>(machine, parent).init(starter),
+                GenStateMachineEngine::onMessage);
+    }
+
+    /** The machine process's first activation: its state is the engine, or null to end normal. */
+    private GenStateMachineEngine<S, D> init(ProcLib.Starter starter) {
         if (!starter.registerVia()) {
-            return; // OTP: a taken via name ends the machine normal
+            return null; // OTP: a taken via name ends the machine normal
         }
         Init<S, D> init;
         try {
@@ -126,21 +134,27 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             starter.fail(new StartResult.Failed(reason));
             throw new ExitException(reason, header() + "init returned null");
         }
-        switch (init) {
+        return switch (init) {
             case Init.Ok<S, D>(S s, D d, List<Action> actions) -> {
                 state = s;
                 data = d;
                 starter.ok();
                 enter(actions);
-                loop();
+                yield drain();
             }
-            case Init.Ignore<S, D>() -> starter.fail(new StartResult.Ignored());
+            case Init.Ignore<S, D>() -> {
+                starter.fail(new StartResult.Ignored());
+                yield null;
+            }
             case Init.Stop<S, D>(ExitReason reason) -> {
                 starter.fail(new StartResult.Failed(reason));
                 throw new ExitException(reason, header() + "init returned stop");
             }
-            case Init.Error<S, D>(ExitReason reason) -> starter.fail(new StartResult.Failed(reason)); // exits normal
-        }
+            case Init.Error<S, D>(ExitReason reason) -> {
+                starter.fail(new StartResult.Failed(reason));
+                yield null; // exits normal
+            }
+        };
     }
 
     /** Carries out init's actions and makes the first state's enter call (OTP: enter/8, loop_enter). */
@@ -162,8 +176,23 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
 
     // ------------------------------------------------------------------ the loop (loop_receive, loop_done)
 
-    private void loop() {
-        while (true) {
+    /** The machine's handler: between two messages the machine is this engine and its mailbox. */
+    private static <S, D> GenStateMachineEngine<S, D> onMessage(GenStateMachineEngine<S, D> engine, Object msg) {
+        Event event = engine.eventOf(msg);
+        if (event != null) {
+            engine.handle(event);
+        }
+        return engine.drain();
+    }
+
+    /**
+     * Handles the events to handle before receiving (inserted, retried postponed, zero timeouts),
+     * then returns to wait for a message. While sys has the machine suspended it receives system
+     * requests and the parent's exit only, here (OTP: sys:suspend_loop; the one wait that holds a
+     * thread).
+     */
+    private GenStateMachineEngine<S, D> drain() {
+        for (;;) {
             Event event = queue.pollFirst();
             if (event == null && !zeroTimeouts.isEmpty()) {
                 TimeoutType type = zeroTimeouts.pollFirst();
@@ -171,12 +200,10 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             }
             if (event == null) {
                 lastEvent = null;
-                // Suspended, only system requests and the parent's exit are taken (OTP: sys:suspend_loop).
-                Object msg = sys.suspended()
-                        ? Jarl.receive(m -> m instanceof Gen.Call(From f, SysRequest r)
-                                || m instanceof Exit(Pid from, ExitReason reason) && from.equals(parent) ? m : null)
-                        : Jarl.receive();
-                event = eventOf(msg);
+                if (!sys.suspended()) {
+                    return this;
+                }
+                event = eventOf(SysHandler.receiveSuspended(parent));
                 if (event == null) {
                     continue;
                 }
@@ -337,7 +364,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             switch (action) {
                 case Action.Reply(From from, Object reply) -> replied(from, reply);
                 case Action.Hibernate() -> {
-                    // Nothing to do: a waiting virtual thread cannot shrink further (see Action.Hibernate).
+                    // Nothing to do: between messages the machine holds no stack already (see Action.Hibernate).
                 }
                 case Action.Postpone(boolean postpone) -> {
                     if (postpone && !stateCall) {
