@@ -291,6 +291,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
      */
     private void release(Thread t) {
         while (!THREAD.compareAndSet(this, t, (Thread) null)) {
+            if (THREAD.getVolatile(this) != INTERRUPTING) {
+                return; // already given up
+            }
             Thread.onSpinWait();
         }
     }
