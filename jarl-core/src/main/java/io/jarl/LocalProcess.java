@@ -118,6 +118,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private int spinBudget = SPINS; // turns the next receive may spin; adapts, see await
     private int spinProbes;         // receives waited since the budget reached zero
     private int reductions;         // sends, receives and spawns since it last waited or yielded
+    private long received;          // messages taken, ever (read racily by info)
 
     /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
     private record Watch(Pid watcher, Object object) {}
@@ -535,6 +536,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             R result = matcher.match(msg);
             if (result != null) {
                 take(prev, cur);
+                received++;
                 reduce(); // a process that only receives from a full mailbox never waits
                 return result;
             }
@@ -1121,9 +1123,30 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
         }
         Thread t = thread;
+        if (t == INTERRUPTING) {
+            t = null;
+        }
+        ProcessInfo.Status status = status(t);
         List<StackTraceElement> stack = t == null ? List.of() : List.of(t.getStackTrace());
-        return Optional.of(new ProcessInfo(this, isWaiting() ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING,
-                queueLength(), linked, List.copyOf(watching), List.copyOf(watchedBy), Optional.ofNullable(registeredName),
-                trapExit, initialCall(), ancestors == null ? List.of() : ancestors.toList(), stack));
+        return Optional.of(new ProcessInfo(this, status, queueLength(), linked, List.copyOf(watching),
+                List.copyOf(watchedBy), Optional.ofNullable(registeredName), trapExit, initialCall(),
+                ancestors == null ? List.of() : ancestors.toList(), stack, received));
+    }
+
+    /** What the process is doing, as well as another thread can tell (a snapshot, racy by nature). */
+    private ProcessInfo.Status status(Thread t) {
+        if (waitState != RUNNING) {
+            return ProcessInfo.Status.WAITING; // in a receive, or a handler process with nothing to do
+        }
+        if (t == null) {
+            // A handler process in a run queue (its activation has no thread yet).
+            return handler != null ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;
+        }
+        return switch (t.getState()) {
+            case NEW -> ProcessInfo.Status.RUNNABLE;
+            case RUNNABLE -> Scheduler.unmounted(t) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;
+            case BLOCKED, WAITING, TIMED_WAITING -> ProcessInfo.Status.BLOCKED;
+            case TERMINATED -> ProcessInfo.Status.RUNNING; // ending: its thread is done, its death not yet told
+        };
     }
 }

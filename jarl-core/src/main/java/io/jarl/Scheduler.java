@@ -202,6 +202,27 @@ final class Scheduler implements Executor {
     }
 
     /** The worker the calling thread runs on, or null. */
+    /** java.lang.VirtualThread's carrier field, or null without --add-opens java.base/java.lang. */
+    private static final VarHandle VT_CARRIER = carrierField();
+
+    private static VarHandle carrierField() {
+        try {
+            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            return MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).findVarHandle(vt, "carrierThread",
+                    Thread.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code t} is a virtual thread that is ready to run but not mounted on a carrier: in
+     * a run queue. False when that cannot be told (a platform thread, or java.lang not opened).
+     */
+    static boolean unmounted(Thread t) {
+        return t.isVirtual() && VT_CARRIER != null && VT_CARRIER.getVolatile(t) == null;
+    }
+
     static Worker currentWorker() {
         Thread carrier;
         try {

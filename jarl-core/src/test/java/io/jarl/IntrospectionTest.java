@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jarl.testing.NoLeakedProcesses;
 import io.jarl.testing.ProcessTesting;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,6 +85,64 @@ class IntrospectionTest {
             kill(watchedByIt);
             assertThat(info(me.pid()).orElseThrow().links()).isEmpty();
             assertThat(info(me.pid()).orElseThrow().monitors()).isEmpty();
+        }
+    }
+
+    @Test
+    void infoReportsBlockedForAProcessBlockedOutsideTheRuntime() throws InterruptedException {
+        try (var me = attach()) {
+            CountDownLatch latch = new CountDownLatch(1);
+            Pid blocked = spawn(() -> {
+                send(me.pid(), "blocking");
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                receive(); // then waits in the runtime
+            });
+            Ref ref = monitor(blocked);
+            awaitMessage("blocking");
+            eventually("blocked in CountDownLatch.await", () ->
+                    info(blocked).orElseThrow().status() == ProcessInfo.Status.BLOCKED);
+            latch.countDown();
+            eventually("waiting in receive", () -> info(blocked).orElseThrow().status() == ProcessInfo.Status.WAITING);
+            kill(blocked);
+            awaitDown(ref);
+        }
+    }
+
+    @Test
+    void infoReportsRunnableForAProcessThatHasWorkAndNoWorkerYet() {
+        // A handler process made and not yet handed to the scheduler: what a run queue holds.
+        LocalProcess p = Kernel.NODE.spawnHandler(null, () -> "state", (String state, Object msg) -> state,
+                SpawnOptions.defaults());
+        assertThat(info(p).orElseThrow().status()).isEqualTo(ProcessInfo.Status.RUNNABLE);
+        Kernel.NODE.schedule(p);
+        eventually("idle once its init has run", () -> info(p).orElseThrow().status() == ProcessInfo.Status.WAITING);
+        try (var me = attach()) {
+            kill(p);
+        }
+    }
+
+    @Test
+    void infoCountsTheMessagesReceived() {
+        try (var me = attach()) {
+            Pid counter = spawn(() -> {
+                for (int i = 0; i < 3; i++) {
+                    receive();
+                }
+                send(me.pid(), "three");
+                receive();
+            });
+            Ref ref = monitor(counter);
+            for (int i = 0; i < 3; i++) {
+                send(counter, i);
+            }
+            awaitMessage("three");
+            assertThat(info(counter).orElseThrow().messagesReceived()).isEqualTo(3);
+            kill(counter);
+            awaitDown(ref);
         }
     }
 

@@ -154,7 +154,8 @@ class SchedulerTest {
             assertThat(where.thread()).startsWith("jarl-dirty-");
             send(dirty.pid(), "question");
             awaitMessage("question answered by " + dirty.pid());
-            assertThat(info(dirty.pid()).orElseThrow().status()).isEqualTo(ProcessInfo.Status.WAITING);
+            eventually("the dirty process back in its receive",
+                    () -> info(dirty.pid()).orElseThrow().status() == ProcessInfo.Status.WAITING);
             // An exit signal ends it like any other process, though it waits on a platform thread.
             exit(dirty.pid(), ExitReason.of("done"));
             assertThat(awaitDown(dirty.monitor()).reason()).isEqualTo(ExitReason.of("done"));
