@@ -159,7 +159,7 @@ final class GenEventEngine implements SysHandler.Host {
 
     static StartResult start(StartOptions options, boolean link) {
         Objects.requireNonNull(options, "options");
-        return ProcLib.startHandler(GenEvent.class.getName() + ".init/0", options, link,
+        return ProcLib.startHandler(ProcLib.initCall(GenEvent.class), options, link,
                 (parent, starter) -> new GenEventEngine(parent, options).init(starter), GenEventEngine::onMessage);
     }
 

@@ -34,6 +34,22 @@ public final class ProcLib {
 
     private record Ack(Ref tag, StartResult result) {}
 
+    private static final ClassValue<String> INIT_CALLS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getName() + ".init/0";
+        }
+    };
+
+    /**
+     * The initial call that {@link io.jarl.Jarl#info} shows for a behaviour whose callback is
+     * {@code type}: one string per class, shared by all its processes (a million idle servers
+     * would otherwise keep a million copies).
+     */
+    public static String initCall(Class<?> type) {
+        return INIT_CALLS.get(type);
+    }
+
     /** What the new process runs: {@code parent} is the linked starter, or the process itself. */
     @FunctionalInterface
     public interface Body {

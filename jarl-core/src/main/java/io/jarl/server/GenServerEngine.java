@@ -64,7 +64,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     }
 
     private static <S, C, K> StartResult startEngine(GenServer<S, C, K> server, StartOptions options, boolean link) {
-        return ProcLib.startHandler(server.getClass().getName() + ".init/0", options, link,
+        return ProcLib.startHandler(ProcLib.initCall(server.getClass()), options, link,
                 (parent, starter) -> new GenServerEngine<>(server, parent).init(starter), GenServerEngine::handle);
     }
 

@@ -111,7 +111,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
     }
 
     private static <S, D> StartResult startEngine(GenStateMachine<S, D> machine, StartOptions options, boolean link) {
-        return ProcLib.startHandler(machine.getClass().getName() + ".init/0", options, link,
+        return ProcLib.startHandler(ProcLib.initCall(machine.getClass()), options, link,
                 (parent, starter) -> new GenStateMachineEngine<>(machine, parent).init(starter),
                 GenStateMachineEngine::onMessage);
     }
