@@ -36,9 +36,9 @@ package io.jarl;
  * still possible inside {@code handle}); and a handler process cannot be
  * {@linkplain SpawnOptions#dirty() dirty}.
  *
- * <p>Jarl's behaviours ({@code GenServer} and those built on it: {@code Supervisor},
- * {@code DynamicSupervisor}, {@code Agent}, {@code Registry} partitions, {@code Pg} scopes) run as
- * handler processes.
+ * <p>Jarl's behaviours run as handler processes: {@code GenServer} and those built on it
+ * ({@code Supervisor}, {@code DynamicSupervisor}, {@code Agent}, {@code Registry} partitions,
+ * {@code Pg} scopes), {@code GenStateMachine} and {@code GenEvent}.
  *
  * @param <S> the process's state
  */

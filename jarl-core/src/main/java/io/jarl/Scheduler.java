@@ -201,7 +201,6 @@ final class Scheduler implements Executor {
         }
     }
 
-    /** The worker the calling thread runs on, or null. */
     /** java.lang.VirtualThread's carrier field, or null without --add-opens java.base/java.lang. */
     private static final VarHandle VT_CARRIER = carrierField();
 
@@ -223,6 +222,7 @@ final class Scheduler implements Executor {
         return t.isVirtual() && VT_CARRIER != null && VT_CARRIER.getVolatile(t) == null;
     }
 
+    /** The worker the calling thread runs on, or null. */
     static Worker currentWorker() {
         Thread carrier;
         try {

@@ -154,23 +154,23 @@ final class ApplicationMaster {
     // ------------------------------------------------------------------ running (main_loop)
 
     /** One message; null when the application has stopped and the master ends normal. */
-    private static ApplicationMaster onMessage(ApplicationMaster master, Object message) {
+    private ApplicationMaster onMessage(Object message) {
         switch (message) {
-            case Exit(Pid from, ExitReason reason) when from.equals(master.controller) -> {
-                master.stopApplication();
-                throw master.exit(reason);
+            case Exit(Pid from, ExitReason reason) when from.equals(controller) -> {
+                stopApplication();
+                throw exit(reason);
             }
-            case Exit(Pid from, ExitReason reason) when from.equals(master.child) -> {
-                master.child = null;
-                master.state = master.prepStop(master.state);
-                master.stopCallback(master.state);
-                master.killDescendants();
-                throw master.exit(reason);
+            case Exit(Pid from, ExitReason reason) when from.equals(child) -> {
+                child = null;
+                state = prepStop(state);
+                stopCallback(state);
+                killDescendants();
+                throw exit(reason);
             }
-            case Gen.Call(From from, Request.GetChild()) -> Gen.reply(from, Optional.ofNullable(master.child));
+            case Gen.Call(From from, Request.GetChild()) -> Gen.reply(from, Optional.ofNullable(child));
             case Gen.Call(From from, Request.Stop()) -> {
-                master.stopApplication();
-                Table.MASTERS.remove(master.spec.name(), master.self);
+                stopApplication();
+                Table.MASTERS.remove(spec.name(), self);
                 Gen.reply(from, STOPPED);
                 return null;
             }
@@ -178,7 +178,7 @@ final class ApplicationMaster {
                 // OTP's handle_msg ignores anything else, Exits from other processes included.
             }
         }
-        return master;
+        return this;
     }
 
     private ExitException exit(ExitReason reason) {

@@ -177,12 +177,12 @@ final class GenEventEngine implements SysHandler.Host {
     // ------------------------------------------------------------------ one message at a time
 
     /** The manager's handler: between two messages the manager is this engine and its mailbox. */
-    private static GenEventEngine onMessage(GenEventEngine engine, Object msg) {
-        engine.take(msg);
-        while (engine.sys.suspended()) {
-            engine.take(SysHandler.receiveSuspended(engine.parent));
+    private GenEventEngine onMessage(Object msg) {
+        take(msg);
+        while (sys.suspended()) {
+            take(SysHandler.receiveSuspended(parent));
         }
-        return engine;
+        return this;
     }
 
     private void take(Object msg) {

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * - handle(): one message at a time (take), then proceed() until the server waits again:
  *   handleContinue runs at once, a timeout becomes a timer that sends the server a token of its
  *   own (OTP: receive ... after Time), sys suspension receives system messages only. apply()
- *   interprets every callback result, like handle_common_reply. A callback that throws, or returns stop, runs terminate() and exits with
- *   the reason; an Exit from the parent while trapping exits does the same (OTP: terminate on the
- *   parent's shutdown). System messages (sys) are handled by the engine, never by the callbacks.
+ *   interprets every callback result, like handle_common_reply. A callback that throws, or
+ *   returns stop, runs terminate() and exits with the reason; an Exit from the parent while
+ *   trapping exits does the same (OTP: terminate on the parent's shutdown). System messages (sys) are handled by the engine, never by the callbacks.
  */
 final class GenServerEngine<S, C, K> implements SysHandler.Host {
     static final Logger LOG = LoggerFactory.getLogger(GenServer.class);
@@ -103,8 +103,8 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     // ------------------------------------------------------------------ the loop, one message at a time
 
     /** The server's handler: between two messages the server is this engine and its mailbox. */
-    private static <S, C, K> GenServerEngine<S, C, K> handle(GenServerEngine<S, C, K> engine, Object msg) {
-        return engine.take(msg) ? engine.proceed() : engine;
+    private GenServerEngine<S, C, K> handle(Object msg) {
+        return take(msg) ? proceed() : this;
     }
 
     /**
@@ -136,9 +136,10 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             }
             if (timeoutAfter != null && timeoutToken == null) {
                 timeoutToken = new TimeoutToken();
-                timeoutTimer = timeoutAfter.isZero() ? null : Jarl.sendAfter(Jarl.self(), timeoutToken, timeoutAfter);
-                if (timeoutTimer == null) {
+                if (timeoutAfter.isZero()) {
                     Jarl.send(Jarl.self(), timeoutToken); // OTP's after 0: whatever is queued comes first
+                } else {
+                    timeoutTimer = Jarl.sendAfter(Jarl.self(), timeoutToken, timeoutAfter);
                 }
             }
             return this;

@@ -177,12 +177,12 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
     // ------------------------------------------------------------------ the loop (loop_receive, loop_done)
 
     /** The machine's handler: between two messages the machine is this engine and its mailbox. */
-    private static <S, D> GenStateMachineEngine<S, D> onMessage(GenStateMachineEngine<S, D> engine, Object msg) {
-        Event event = engine.eventOf(msg);
+    private GenStateMachineEngine<S, D> onMessage(Object msg) {
+        Event event = eventOf(msg);
         if (event != null) {
-            engine.handle(event);
+            handle(event);
         }
-        return engine.drain();
+        return drain();
     }
 
     /**
