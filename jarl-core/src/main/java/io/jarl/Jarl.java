@@ -204,12 +204,16 @@ public final class Jarl {
         if (me != null) {
             me.ensureAlive();
         }
+        LocalProcess target = null;
         switch (to) {
-            case LocalProcess p -> p.deliver(message);
+            case LocalProcess p -> (target = p).deliver(message);
             case RemotePid r -> K.dist(r).send(me == null ? K.outside : me, r, message);
-            case PidKey k -> K.local(k).deliver(message);
+            case PidKey k -> (target = K.local(k)).deliver(message);
         }
         if (me != null) {
+            if (me.sim != null && target != null && target.sim != me.sim) {
+                me.sim.sentOutside(); // a deterministic run talks to the node: it may be answered from outside
+            }
             me.reduce();
         }
     }
@@ -387,6 +391,17 @@ public final class Jarl {
      */
     public static void sleep(Duration duration) {
         current().receive(m -> null, nanos(duration), null);
+    }
+
+    /**
+     * The node's monotonic clock in nanoseconds (OTP: {@code erlang:monotonic_time(nanosecond)}), from
+     * an arbitrary origin; only differences are meaningful. {@link System#nanoTime()}, except in a
+     * {@linkplain Deterministic deterministic run}, whose processes read the run's virtual clock
+     * (zero when the run began).
+     */
+    public static long monotonicTime() {
+        LocalProcess p = currentOrNull();
+        return p == null ? System.nanoTime() : p.now();
     }
 
     /**

@@ -53,9 +53,18 @@ final class Kernel {
     // ---------------------------------------------------------------- processes
 
     LocalProcess spawn(LocalProcess parent, Runnable body, SpawnOptions opts) {
-        LocalProcess p = newProcess(parent, body, body.getClass(), opts);
+        return spawn(parent, body, opts, parent == null ? null : parent.sim);
+    }
+
+    /** A body process of deterministic run {@code sim} (null: of the node), not yet started. */
+    LocalProcess spawn(LocalProcess parent, Runnable body, SpawnOptions opts, Simulator sim) {
+        LocalProcess p = newProcess(parent, body, body.getClass(), opts, sim);
         // A builder per process: builders are not thread-safe, and the handler is how self() finds p.
-        if (opts.runsDirty()) {
+        if (sim != null) {
+            // One worker runs the whole run, a dirty process's work included: nothing runs beside it.
+            p.thread = sim.newThread(p);
+            p.thread.setUncaughtExceptionHandler(p);
+        } else if (opts.runsDirty()) {
             p.thread = Thread.ofPlatform().daemon().name("jarl-dirty-" + p.id).uncaughtExceptionHandler(p).unstarted(p);
         } else if (scheduler != null) {
             p.thread = scheduler.newThread(p);
@@ -72,15 +81,23 @@ final class Kernel {
             throw new IllegalArgumentException("a handler process cannot be dirty: it runs on the scheduler's"
                     + " workers; spawn a body process with SpawnOptions.dirty() for work that computes for long");
         }
-        LocalProcess p = newProcess(parent, null, handler.getClass(), opts);
+        Simulator sim = parent == null ? null : parent.sim;
+        LocalProcess p = newProcess(parent, null, handler.getClass(), opts, sim);
+        if (sim != null) {
+            sim.enter(p);
+        }
         p.handle(init, handler);
         return enter(parent, p, opts);
     }
 
-    private LocalProcess newProcess(LocalProcess parent, Runnable body, Class<?> code, SpawnOptions opts) {
+    private LocalProcess newProcess(LocalProcess parent, Runnable body, Class<?> code, SpawnOptions opts,
+                                    Simulator sim) {
         Object initialCall = opts.initialCall().isPresent() ? opts.initialCall().get() : code;
         LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
-        return new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors, opts.trapsExits());
+        LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
+                opts.trapsExits());
+        p.sim = sim;
+        return p;
     }
 
     /** Puts a new process in the table, registers and links it as asked. */
@@ -90,7 +107,7 @@ final class Kernel {
             try {
                 p.register(opts.name().get());
             } catch (NameTakenException e) {
-                table.remove(p);
+                p.terminate(ExitReason.NOPROC); // it never ran; nothing links or watches it yet
                 throw e;
             }
         }
@@ -110,7 +127,9 @@ final class Kernel {
      * activation gets a virtual thread of its own, which is correct but costs a thread start.
      */
     void schedule(LocalProcess p) {
-        if (scheduler != null) {
+        if (p.sim != null) {
+            p.sim.execute(p);
+        } else if (scheduler != null) {
             scheduler.execute(p);
         } else {
             Thread.ofVirtual().start(() -> {
@@ -265,19 +284,25 @@ final class Kernel {
 
     // ---------------------------------------------------------------- timers
 
-    /** A pending timer: {@code future} is set just after the entry is published. */
+    /**
+     * A pending timer: {@code future} (or, in a deterministic run, {@code virtual}) is set just
+     * after the entry is published.
+     */
     private static final class Timer {
         final long due;
         final LocalProcess owner;
+        final Simulator sim;
         volatile ScheduledFuture<?> future;
+        volatile Simulator.Timer virtual;
 
-        Timer(long due, LocalProcess owner) {
+        Timer(long due, LocalProcess owner, Simulator sim) {
             this.due = due;
             this.owner = owner;
+            this.sim = sim;
         }
 
         Duration left() {
-            return Duration.ofNanos(Math.max(0, due - System.nanoTime()));
+            return Duration.ofNanos(Math.max(0, due - (sim == null ? System.nanoTime() : sim.now())));
         }
     }
 
@@ -289,20 +314,28 @@ final class Kernel {
     Ref startTimer(Duration delay, LocalProcess owner, Runnable action) {
         Ref ref = Ref.make();
         long nanos = Math.max(0, saturatedNanos(delay));
-        Timer timer = new Timer(System.nanoTime() + nanos, owner);
+        // The clock of the process that sets the timer, or of the one it is for if set from a thread.
+        LocalProcess setter = Jarl.currentOrNull();
+        Simulator sim = setter != null ? setter.sim : owner != null ? owner.sim : null;
+        Timer timer = new Timer((sim == null ? System.nanoTime() : sim.now()) + nanos, owner, sim);
         timers.put(ref, timer);
         if (owner != null && !owner.addTimer(ref)) {
             timers.remove(ref);
             return ref;
         }
-        timer.future = timerService.schedule(() -> {
+        Runnable fire = () -> {
             if (timers.remove(ref) != null) {
                 if (owner != null) {
                     owner.removeTimer(ref);
                 }
                 action.run();
             }
-        }, nanos, TimeUnit.NANOSECONDS);
+        };
+        if (sim != null) {
+            timer.virtual = sim.schedule(nanos, fire);
+        } else {
+            timer.future = timerService.schedule(fire, nanos, TimeUnit.NANOSECONDS);
+        }
         return ref;
     }
 
@@ -328,7 +361,16 @@ final class Kernel {
         if (f != null) {
             f.cancel(false);
         }
+        Simulator.Timer v = timer.virtual;
+        if (v != null) {
+            timer.sim.cancel(v);
+        }
         return Optional.of(timer.left());
+    }
+
+    /** Forgets the timers of a deterministic run that has ended; they never fire. */
+    void discardTimers(Simulator sim) {
+        timers.values().removeIf(t -> t.sim == sim);
     }
 
     Optional<Duration> readTimer(Ref ref) {

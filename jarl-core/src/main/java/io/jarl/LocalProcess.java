@@ -93,6 +93,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private Runnable body;
     /** The thread the process runs on; a handler process's only while its handler runs. */
     Thread thread;
+    /** The deterministic run this process belongs to (Deterministic.run), or null: the node's scheduler. */
+    Simulator sim;
     // A handler process (Jarl.spawnHandler): its handler, init and state, touched only by its
     // activations, which the scheduling hand-off orders. The first activation runs the init.
     private Handler<Object> handler;
@@ -453,7 +455,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     void reduce() {
         if (++reductions >= BUDGET && (handler == null || reductions >= 4 * BUDGET)) {
             reductions = 0;
-            if (Scheduler.othersWaitHere()) {
+            if (sim != null || Scheduler.othersWaitHere()) {
                 Thread.yield();
             }
         }
@@ -502,7 +504,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         if (timeoutNanos <= 0) {
             return scan(matcher, prev, timeoutNanos == 0 ? NOW : NEVER);
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = now() + timeoutNanos;
         try {
             return scan(matcher, prev, deadline == NOW || deadline == NEVER ? deadline + 2 : deadline);
         } finally {
@@ -514,6 +516,12 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     private static final long NOW = 0, NEVER = -1;
+
+    /** The process's monotonic clock: the node's, or its deterministic run's virtual one. */
+    long now() {
+        Simulator s = sim;
+        return s == null ? System.nanoTime() : s.now();
+    }
 
     /** Scans from {@code prev} on; {@code deadline} is a nanoTime, or NOW (poll) or NEVER. */
     private <R> R scan(Matcher<R> matcher, Node prev, long deadline) {
@@ -585,7 +593,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 return true;
             }
             long left = 0;
-            if (deadline != NEVER && (left = deadline - System.nanoTime()) <= 0) {
+            if (deadline != NEVER && (left = deadline - now()) <= 0) {
                 return false;
             }
             // A reply often arrives within a few hundred nanoseconds (the partner runs on the other
@@ -599,7 +607,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (limit == 0 && (++spinProbes & 31) == 0) {
                 limit = SPINS;
             }
-            if (limit > 0 && Scheduler.othersWaitHere()) {
+            if (limit > 0 && (sim != null || Scheduler.othersWaitHere())) {
                 limit = 0; // whoever would send runs on this worker, after this process waits
             }
             int turns = 0;
@@ -622,15 +630,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (last.next == null && state == ALIVE) {
                 if (deadline == NEVER) {
                     LockSupport.park(this);
+                } else if (sim != null) {
+                    sim.arm(sleeper(), deadline); // the run's clock: its worker wakes this when due
+                    LockSupport.park(this);
                 } else if (left < SHORT_WAIT) {
                     LockSupport.parkNanos(this, left);
                 } else {
-                    Waker.Sleeper s = sleeper;
-                    if (s == null || s.thread != Thread.currentThread()) {
-                        // A handler process waits on whichever thread runs it this time.
-                        sleeper = s = new Waker.Sleeper(Thread.currentThread());
-                    }
-                    kernel.waker.arm(s, deadline);
+                    kernel.waker.arm(sleeper(), deadline);
                     LockSupport.park(this);
                 }
             }
@@ -645,6 +651,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 // A process's receive is not interruptible: exit signals stop processes.
             }
         }
+    }
+
+    /** The calling owner's timed-wait state: a handler process waits on whichever thread runs it this time. */
+    private Waker.Sleeper sleeper() {
+        Waker.Sleeper s = sleeper;
+        if (s == null || s.thread != Thread.currentThread()) {
+            sleeper = s = new Waker.Sleeper(Thread.currentThread());
+        }
+        return s;
     }
 
     /** Removes every queued message the matcher accepts (owner only). */
@@ -1131,6 +1146,21 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         return Optional.of(new ProcessInfo(this, status, queueLength(), linked, List.copyOf(watching),
                 List.copyOf(watchedBy), Optional.ofNullable(registeredName), trapExit, initialCall(),
                 ancestors == null ? List.of() : ancestors.toList(), stack, received));
+    }
+
+    /** The reason the process ended with, or null while it is alive. */
+    ExitReason exitReasonOrNull() {
+        return state == ALIVE ? null : exitReason;
+    }
+
+    /**
+     * Whether the process holds its thread outside the runtime (a sleep, a lock, I/O): alive, not in
+     * a receive, with a thread that waits. Racy, as {@link #info()}.
+     */
+    boolean heldOutside() {
+        Thread t = thread;
+        return state == ALIVE && waitState == RUNNING && t != null && t != INTERRUPTING
+                && status(t) == ProcessInfo.Status.BLOCKED;
     }
 
     /** What the process is doing, as well as another thread can tell (a snapshot, racy by nature). */

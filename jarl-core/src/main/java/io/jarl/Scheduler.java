@@ -194,10 +194,29 @@ final class Scheduler implements Executor {
     }
 
     private Thread newThread(String name, Runnable body) {
+        return newVirtualThread(this, name, body);
+    }
+
+    /** Whether virtual threads with an Executor of Jarl's can be made (the JDK's internals are open). */
+    static boolean canMakeThreads() {
+        return UNAVAILABLE == null;
+    }
+
+    /** An unstarted virtual thread whose continuation {@code executor} runs. */
+    static Thread newVirtualThread(Executor executor, String name, Runnable body) {
         try {
-            return (Thread) NEW_VIRTUAL_THREAD.invokeExact((Executor) this, name, 0, body);
+            return (Thread) NEW_VIRTUAL_THREAD.invokeExact(executor, name, 0, body);
         } catch (Throwable e) {
             throw new IllegalStateException("cannot create a process's thread", e);
+        }
+    }
+
+    /** The carrier of the calling virtual thread, the calling thread itself if it is a platform one. */
+    static Thread currentCarrier() {
+        try {
+            return CURRENT_CARRIER == null ? Thread.currentThread() : (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -224,13 +243,7 @@ final class Scheduler implements Executor {
 
     /** The worker the calling thread runs on, or null. */
     static Worker currentWorker() {
-        Thread carrier;
-        try {
-            carrier = CURRENT_CARRIER == null ? null : (Thread) CURRENT_CARRIER.invokeExact();
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-        return carrier instanceof Worker w ? w : null;
+        return CURRENT_CARRIER != null && currentCarrier() instanceof Worker w ? w : null;
     }
 
     /** Whether the calling process shares its worker with other runnable work (it should not spin). */

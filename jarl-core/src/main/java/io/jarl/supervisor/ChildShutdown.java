@@ -44,7 +44,7 @@ final class ChildShutdown {
         }
         final class Pending {
             final Target target;
-            final long deadline; // System.nanoTime() at which it is killed; meaningless unless timed
+            final long deadline; // Jarl.monotonicTime() at which it is killed; meaningless unless timed
             final boolean timed;
             boolean killed;
             ExitReason exitReason; // from its Exit message, if it came before the Down
@@ -63,7 +63,7 @@ final class ChildShutdown {
         }
         Map<Ref, Pending> byRef = new HashMap<>();
         Map<Pid, Pending> byPid = new HashMap<>();
-        long start = System.nanoTime();
+        long start = Jarl.monotonicTime();
         for (Target t : targets) {
             Pending p = new Pending(t, start);
             byRef.put(Jarl.monitor(t.pid()), p);
@@ -72,7 +72,7 @@ final class ChildShutdown {
         }
         while (!byRef.isEmpty()) {
             Duration wait = FOREVER;
-            long now = System.nanoTime();
+            long now = Jarl.monotonicTime();
             for (Pending p : byRef.values()) {
                 if (p.timed && !p.killed) {
                     Duration left = Duration.ofNanos(Math.max(0, p.deadline - now));
@@ -87,7 +87,7 @@ final class ChildShutdown {
                 default -> Jarl.skip();
             }, wait);
             if (msg.isEmpty()) {
-                long t = System.nanoTime();
+                long t = Jarl.monotonicTime();
                 for (Pending p : byRef.values()) {
                     if (p.timed && !p.killed && t - p.deadline >= 0) {
                         p.killed = true;

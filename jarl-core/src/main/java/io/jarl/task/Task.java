@@ -516,10 +516,10 @@ public final class Task<T> {
             awaiting.put(task.ref, task);
         }
         Map<Ref, Object> replies = new HashMap<>();
-        long deadline = System.nanoTime() + nanos;
+        long deadline = Jarl.monotonicTime() + nanos;
         while (!awaiting.isEmpty()) {
             Duration left = nanos >= Long.MAX_VALUE / 4 ? INFINITY
-                    : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    : Duration.ofNanos(Math.max(0, deadline - Jarl.monotonicTime()));
             Object answer = Jarl.receive(m -> m instanceof Reply r && awaiting.containsKey(r.ref())
                     || m instanceof Down d && awaiting.containsKey(d.ref()) ? m : Jarl.skip(), left).orElse(null);
             switch (answer) {
@@ -579,10 +579,10 @@ public final class Task<T> {
         Map<Ref, TaskResult<T>> results = new HashMap<>();
         int limit = Math.min(options.limit(), pending.size());
         boolean timedOut = false;
-        long deadline = System.nanoTime() + nanos;
+        long deadline = Jarl.monotonicTime() + nanos;
         while (limit > 0) {
             Duration left = nanos >= Long.MAX_VALUE / 4 ? INFINITY
-                    : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    : Duration.ofNanos(Math.max(0, deadline - Jarl.monotonicTime()));
             Object answer = Jarl.receive(m -> m instanceof Reply r && pending.containsKey(r.ref())
                     || m instanceof Down d && pending.containsKey(d.ref()) ? m : Jarl.skip(), left).orElse(null);
             switch (answer) {
