@@ -54,7 +54,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     /** waitState: running (or, a handler process, scheduled to run); parked in a receive; a handler process with nothing to do. */
     private static final int RUNNING = 0, PARKED = 1, IDLE = 2;
 
-    private static final VarHandle TAIL, WAIT, THREAD;
+    private static final VarHandle TAIL, WAIT, THREAD, WATCHED;
     /**
      * What a handler process's thread field holds while an exit signal that kills it interrupts the
      * thread running its activation: the activation cannot end (and its thread run another process)
@@ -72,6 +72,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             TAIL = l.findVarHandle(LocalProcess.class, "tail", Node.class);
             WAIT = l.findVarHandle(LocalProcess.class, "waitState", int.class);
             THREAD = l.findVarHandle(LocalProcess.class, "thread", Thread.class);
+            WATCHED = l.findVarHandle(LocalProcess.class, "monitoredBy", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -107,8 +108,11 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private HashSet<Pid> links;
     private HashMap<Ref, Object> monitors;
     // Not guarded by this: monitors of one process (say, a server's callers) come and go without
-    // contending for its lock. Made once, under the lock; see monitor() for the race with death.
-    private volatile ConcurrentHashMap<Ref, Watch> monitoredBy;
+    // contending for its lock, by CAS. Null, one Watched (most processes are watched by one at a
+    // time, if at all: a starter until init is done, a caller during its call), or, from the first
+    // time two watch at once, a ConcurrentHashMap<Ref, Watch> kept for good. See monitor() for the
+    // race with death.
+    private volatile Object monitoredBy;
     private Object aliases; // a RefSet
     private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
     private List<Runnable> exitHooks; // run at death (tables that go with their owner)
@@ -124,6 +128,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** A monitor of this process: by a local process, or by a RemotePid through its connection. */
     private record Watch(Pid watcher, Object object) {}
+
+    /** The one monitor of this process, while there is only one. */
+    private record Watched(Ref ref, Watch watch) {}
 
     /** An immutable cons list of ancestors, shared by all children of one parent. */
     record AncestorList(Pid head, AncestorList tail) {
@@ -320,7 +327,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** What a process that just ended must still tell others: its links, watchers and monitors. */
     private record Death(LocalProcess process, ExitReason reason, HashSet<Pid> links,
-                         ConcurrentHashMap<Ref, Watch> watchers, HashMap<Ref, Object> watching) {}
+                         Object watchers, HashMap<Ref, Object> watching) {}
 
     /**
      * Ends the process with {@code reason} unless it already ended, then tells its links and
@@ -424,17 +431,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     }
                 }
             }
-            if (d.watchers != null) {
-                for (Map.Entry<Ref, Watch> e : d.watchers.entrySet()) {
-                    Watch w = e.getValue();
-                    if (w.watcher instanceof LocalProcess watcher) {
-                        watcher.monitorDown(e.getKey(), w.object, d.reason);
-                    } else {
-                        d.process.kernel.dist(w.watcher).monitorExit(d.process, w.watcher, e.getKey(), w.object,
-                                d.reason);
-                    }
+            Death dead = d;
+            forEachWatch(d.watchers, (ref, w) -> {
+                if (w.watcher instanceof LocalProcess watcher) {
+                    watcher.monitorDown(ref, w.object, dead.reason);
+                } else {
+                    dead.process.kernel.dist(w.watcher).monitorExit(dead.process, w.watcher, ref, w.object,
+                            dead.reason);
                 }
-            }
+            });
         }
     }
 
@@ -816,15 +821,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             monitors.put(ref, target);
         }
-        ConcurrentHashMap<Ref, Watch> watchers = target.watchers();
-        if (watchers != null) {
-            watchers.put(ref, new Watch(this, object));
+        if (target.addWatch(ref, new Watch(this, object))) {
             // The target's death flips its state, then reads its watchers; this wrote the watch,
             // then reads the state: one of the two sees the other (both are volatile).
             if (target.state == ALIVE) {
                 return true;
             }
-            watchers.remove(ref);
+            target.removeWatcher(ref);
         }
         // The target is dead. Its death may have seen the watch and sent a Down already; whoever
         // takes the ref out of this process's monitors sends the one Down.
@@ -833,21 +836,44 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
-    /** The map of this process's watchers, made on first use; null once it is dead. */
-    private ConcurrentHashMap<Ref, Watch> watchers() {
-        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
-        if (w == null) {
-            synchronized (this) {
-                if (state != ALIVE) {
-                    return null;
+    /** Records a watch of this process (the caller then checks it is alive). False if it is dead already. */
+    @SuppressWarnings("unchecked")
+    private boolean addWatch(Ref ref, Watch watch) {
+        for (;;) {
+            if (state != ALIVE) {
+                return false;
+            }
+            Object by = monitoredBy;
+            switch (by) {
+                case null -> {
+                    if (WATCHED.compareAndSet(this, null, new Watched(ref, watch))) {
+                        return true;
+                    }
                 }
-                w = monitoredBy;
-                if (w == null) {
-                    monitoredBy = w = new ConcurrentHashMap<>(4);
+                case Watched one -> {
+                    ConcurrentHashMap<Ref, Watch> map = new ConcurrentHashMap<>(4);
+                    map.put(one.ref, one.watch);
+                    map.put(ref, watch);
+                    if (WATCHED.compareAndSet(this, one, map)) {
+                        return true;
+                    }
+                }
+                default -> {
+                    ((ConcurrentHashMap<Ref, Watch>) by).put(ref, watch);
+                    return true;
                 }
             }
         }
-        return w;
+    }
+
+    /** Calls {@code action} for each watch in {@code watchers} (a monitoredBy value). */
+    @SuppressWarnings("unchecked")
+    private static void forEachWatch(Object watchers, java.util.function.BiConsumer<Ref, Watch> action) {
+        switch (watchers) {
+            case null -> { }
+            case Watched one -> action.accept(one.ref, one.watch);
+            default -> ((ConcurrentHashMap<Ref, Watch>) watchers).forEach(action);
+        }
     }
 
     /** Removes a monitor this process holds. Returns whether it was still active. */
@@ -870,10 +896,27 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         return true;
     }
 
-    void removeWatcher(Ref ref) {
-        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
-        if (w != null) {
-            w.remove(ref);
+    /** Forgets a watch of this process. Returns whether it was there. */
+    @SuppressWarnings("unchecked")
+    boolean removeWatcher(Ref ref) {
+        for (;;) {
+            Object by = monitoredBy;
+            switch (by) {
+                case null -> {
+                    return false;
+                }
+                case Watched one -> {
+                    if (!one.ref.equals(ref)) {
+                        return false;
+                    }
+                    if (WATCHED.compareAndSet(this, one, null)) {
+                        return true;
+                    }
+                }
+                default -> {
+                    return ((ConcurrentHashMap<Ref, Watch>) by).remove(ref) != null;
+                }
+            }
         }
     }
 
@@ -972,16 +1015,14 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** A remote process monitors this one. Returns false if this one is dead (noproc). */
     boolean remoteMonitored(RemotePid watcher, Ref ref, Object object) {
-        ConcurrentHashMap<Ref, Watch> watchers = watchers();
-        if (watchers == null) {
+        if (!addWatch(ref, new Watch(watcher, object))) {
             return false;
         }
-        watchers.put(ref, new Watch(watcher, object));
         // As in monitor(): the death reads the watchers after flipping the state.
         if (state == ALIVE) {
             return true;
         }
-        return watchers.remove(ref) == null; // the death saw it and will send MONITOR_P_EXIT
+        return !removeWatcher(ref); // the death saw it and will send MONITOR_P_EXIT
     }
 
     /**
@@ -1011,9 +1052,15 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 }
             }
         }
-        ConcurrentHashMap<Ref, Watch> w = monitoredBy;
-        if (w != null) {
-            w.values().removeIf(watch -> node.equals(watch.watcher.node));
+        for (Object by = monitoredBy; ; by = monitoredBy) {
+            if (by instanceof Watched one) {
+                if (node.equals(one.watch.watcher.node) && !WATCHED.compareAndSet(this, one, null)) {
+                    continue;
+                }
+            } else if (by instanceof ConcurrentHashMap<?, ?> map) {
+                map.values().removeIf(watch -> node.equals(((Watch) watch).watcher.node));
+            }
+            break;
         }
         if (firedMonitors != null) {
             for (Map.Entry<Ref, Object> e : firedMonitors) {
@@ -1128,14 +1175,12 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 }
             }
             watchedBy = new ArrayList<>();
-            ConcurrentHashMap<Ref, Watch> by = monitoredBy;
-            if (by != null) {
-                for (Watch w : by.values()) {
-                    if (!watchedBy.contains(w.watcher)) {
-                        watchedBy.add(w.watcher);
-                    }
+            List<Pid> by = watchedBy;
+            forEachWatch(monitoredBy, (ref, w) -> {
+                if (!by.contains(w.watcher)) {
+                    by.add(w.watcher);
                 }
-            }
+            });
         }
         Thread t = thread;
         if (t == INTERRUPTING) {

@@ -222,6 +222,49 @@ class MonitorTest {
      * the target and recording the monitor in the watcher, and kills the target right there. An
      * implementation that does not stop there is simply raced by the helper and must pass as well.
      */
+    /**
+     * A process watched by one holds that watch inline; a second watcher at once turns it into a
+     * map. Watchers that come and go, one at a time and many at once, racing each other, each get
+     * the one Down of the monitor they still hold, and none of the ones they removed.
+     */
+    @Test
+    void watchersComeAndGoOneAtATimeOrManyAtOnce() {
+        try (var me = attach()) {
+            Pid target = spawn(ProcessTesting::blockForever);
+            // One at a time: the inline entry is made and removed, again and again.
+            for (int i = 0; i < 100; i++) {
+                assertThat(demonitor(monitor(target))).isTrue();
+            }
+            assertThat(info(target).orElseThrow().monitoredBy()).isEmpty();
+            Ref kept = monitor(target);
+            assertThat(info(target).orElseThrow().monitoredBy()).containsExactly(me.pid());
+            // Many at once: eight processes monitor and demonitor it, then each keeps one monitor.
+            List<Spawned> watchers = new java.util.ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                watchers.add(spawnMonitor(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        assertThat(demonitor(monitor(target))).isTrue();
+                    }
+                    Ref mine = monitor(target);
+                    send(me.pid(), "watching");
+                    Down down = receive(Down.class);
+                    assertThat(down.ref()).isEqualTo(mine);
+                    assertThat(receive(Duration.ZERO)).isEmpty();
+                }));
+            }
+            for (int w = 0; w < 8; w++) {
+                awaitMessage("watching");
+            }
+            assertThat(info(target).orElseThrow().monitoredBy()).hasSize(9);
+            exit(target, ExitReason.of("stop"));
+            assertThat(awaitDown(kept).reason()).isEqualTo(ExitReason.of("stop"));
+            for (Spawned w : watchers) {
+                assertThat(awaitDown(w.monitor()).reason()).isEqualTo(ExitReason.NORMAL);
+            }
+            assertThat(pollMatching(m -> m instanceof Down)).isFalse();
+        }
+    }
+
     @Test
     void monitorRacingWithExitStillDeliversDown() throws InterruptedException {
         try (var me = attach()) {

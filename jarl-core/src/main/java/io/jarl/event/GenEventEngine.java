@@ -148,7 +148,20 @@ final class GenEventEngine implements SysHandler.Host {
     private final StartOptions options;
     private Object name; // how reports name the manager: its registered name, or its pid
     private List<Installed> handlers = new ArrayList<>();
-    private final SysHandler sys = new SysHandler(GenEvent.LOG);
+    private SysHandler sys; // made by the first system request: most servers never see one
+
+    /** The engine's sys state, made on the first system request. */
+    private SysHandler sys() {
+        if (sys == null) {
+            sys = new SysHandler(GenEvent.LOG);
+        }
+        return sys;
+    }
+
+    /** Whether sys has suspended the engine. */
+    private boolean suspended() {
+        return sys != null && sys.suspended();
+    }
 
     private GenEventEngine(Pid parent, StartOptions options) {
         this.parent = parent;
@@ -179,26 +192,30 @@ final class GenEventEngine implements SysHandler.Host {
     /** The manager's handler: between two messages the manager is this engine and its mailbox. */
     private GenEventEngine onMessage(Object msg) {
         take(msg);
-        while (sys.suspended()) {
+        while (suspended()) {
             take(SysHandler.receiveSuspended(parent));
         }
         return this;
     }
 
     private void take(Object msg) {
-        sys.received(msg);
+        if (sys != null) {
+            sys.received(msg);
+        }
         dispatch(msg);
     }
 
     private void dispatch(Object msg) {
         switch (msg) {
-            case Call(From from, SysRequest(SysOp op)) -> sys.handle(from, op, this);
+            case Call(From from, SysRequest(SysOp op)) -> sys().handle(from, op, this);
             case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw terminateServer(reason);
             case Gen.Cast(Notify(Object event)) -> notifyHandlers(event, true);
             case Call(From from, Request request) -> {
                 Object reply = answer(request);
                 Gen.reply(from, reply);
-                sys.replied(from.pid(), reply);
+                if (sys != null) {
+                    sys.replied(from.pid(), reply);
+                }
             }
             case Exit(Pid from, ExitReason reason) -> {
                 terminateSupervised(from, reason);

@@ -49,7 +49,20 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     private TimeoutToken timeoutToken; // its message to come
     private Ref timeoutTimer;          // its timer, null for a zero timeout
     private Object lastMessage;
-    private final SysHandler sys = new SysHandler(LOG);
+    private SysHandler sys; // made by the first system request: most servers never see one
+
+    /** The engine's sys state, made on the first system request. */
+    private SysHandler sys() {
+        if (sys == null) {
+            sys = new SysHandler(LOG);
+        }
+        return sys;
+    }
+
+    /** Whether sys has suspended the engine. */
+    private boolean suspended() {
+        return sys != null && sys.suspended();
+    }
 
     private GenServerEngine(GenServer<S, C, K> server, Pid parent) {
         this.server = server;
@@ -114,7 +127,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
      */
     private GenServerEngine<S, C, K> proceed() {
         for (;;) {
-            if (sys.suspended()) {
+            if (suspended()) {
                 take(SysHandler.receiveSuspended(parent));
                 continue;
             }
@@ -171,7 +184,9 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             timeoutAfter = null;
         }
         lastMessage = msg;
-        sys.received(msg);
+        if (sys != null) {
+            sys.received(msg);
+        }
         dispatch(msg);
         return true;
     }
@@ -187,7 +202,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     @SuppressWarnings("unchecked")
     private void dispatch(Object msg) {
         switch (msg) {
-            case Call(From from, SysRequest(SysOp op)) -> sys.handle(from, op, this);
+            case Call(From from, SysRequest(SysOp op)) -> sys().handle(from, op, this);
             case Call(From from, Object request) -> handleCall(from, (C) request);
             case Gen.Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
             case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw stop(reason, null);
@@ -225,7 +240,9 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     /** Replies to a call, counting and tracing it when asked to. */
     private void replied(From from, Object reply) {
         Gen.reply(from, reply);
-        sys.replied(from.pid(), reply);
+        if (sys != null) {
+            sys.replied(from.pid(), reply);
+        }
     }
 
     private void handleResult(ThrowingSupplier<Result<S>> callback) {

@@ -86,7 +86,20 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
 
     private final GenStateMachine<S, D> machine;
     private final Pid parent; // the linked starter, or the machine itself when started without a link
-    private final SysHandler sys = new SysHandler(LOG);
+    private SysHandler sys; // made by the first system request: most servers never see one
+
+    /** The engine's sys state, made on the first system request. */
+    private SysHandler sys() {
+        if (sys == null) {
+            sys = new SysHandler(LOG);
+        }
+        return sys;
+    }
+
+    /** Whether sys has suspended the engine. */
+    private boolean suspended() {
+        return sys != null && sys.suspended();
+    }
     private CallbackMode mode;
     private S state;
     private D data;
@@ -200,7 +213,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             }
             if (event == null) {
                 lastEvent = null;
-                if (!sys.suspended()) {
+                if (!suspended()) {
                     return this;
                 }
                 event = eventOf(SysHandler.receiveSuspended(parent));
@@ -219,14 +232,18 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             if (running == null || running.timer() == null || running.id() != id) {
                 return null; // cancelled or restarted since it was sent: as if flushed
             }
-            sys.received(msg);
+            if (sys != null) {
+                sys.received(msg);
+            }
             timeouts.remove(type);
             return new Event(type, running.content());
         }
-        sys.received(msg);
+        if (sys != null) {
+            sys.received(msg);
+        }
         return switch (msg) {
             case Gen.Call(From from, SysRequest(SysOp op)) -> {
-                sys.handle(from, op, this);
+                sys().handle(from, op, this);
                 yield null;
             }
             case Gen.Call(From from, Object request) -> new Event(EventType.call(from), request);
@@ -481,7 +498,9 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
 
     private void replied(From from, Object reply) {
         Gen.reply(from, reply);
-        sys.replied(from.pid(), reply);
+        if (sys != null) {
+            sys.replied(from.pid(), reply);
+        }
     }
 
     /** A refused result: terminate with the state and data it asked for (OTP: terminate(error, {bad_..., X})). */
