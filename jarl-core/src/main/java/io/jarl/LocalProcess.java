@@ -416,10 +416,23 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     }
                 }
             }
+            // Other nodes first: once a local process hears of the death it may stop the node (a
+            // supervisor, its application), and the connections must already carry the signals.
+            Death dead = d;
+            forEachWatch(d.watchers, (ref, w) -> {
+                if (!(w.watcher instanceof LocalProcess)) {
+                    dead.process.kernel.dist(w.watcher).monitorExit(dead.process, w.watcher, ref, w.object,
+                            dead.reason);
+                }
+            });
             if (d.links != null) {
                 for (Pid linked : d.links) {
-                    if (!(linked instanceof LocalProcess p)) {
+                    if (!(linked instanceof LocalProcess)) {
                         d.process.kernel.dist(linked).linkExit(d.process, (RemotePid) linked, d.reason);
+                    }
+                }
+                for (Pid linked : d.links) {
+                    if (!(linked instanceof LocalProcess p)) {
                         continue;
                     }
                     Death next = p.linkExit(d.process, d.reason);
@@ -431,13 +444,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                     }
                 }
             }
-            Death dead = d;
             forEachWatch(d.watchers, (ref, w) -> {
                 if (w.watcher instanceof LocalProcess watcher) {
                     watcher.monitorDown(ref, w.object, dead.reason);
-                } else {
-                    dead.process.kernel.dist(w.watcher).monitorExit(dead.process, w.watcher, ref, w.object,
-                            dead.reason);
                 }
             });
         }

@@ -93,6 +93,8 @@ final class DistConnection implements AutoCloseable {
     private final CountDownLatch settled = new CountDownLatch(1);
     /** Opens when the node has taken a closed connection out of its tables. */
     private final CountDownLatch released = new CountDownLatch(1);
+    /** Opens when the writer has ended (or never started). */
+    private final CountDownLatch written = new CountDownLatch(1);
 
     // Set once up.
     private volatile HandshakeResult handshake;
@@ -170,6 +172,15 @@ final class DistConnection implements AutoCloseable {
 
     /** Ends the connection (once): the socket closes, and the node tells links and monitors. */
     void close(String reason) {
+        close(reason, Duration.ZERO);
+    }
+
+    /**
+     * Ends the connection (once) as {@link #close(String)}, but first lets the writer send what
+     * was queued before, for at most {@code flush}: a node that stops says what its processes said
+     * while they stopped (a monitored process's exit, say) before the peer hears noconnection.
+     */
+    void close(String reason, Duration flush) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
@@ -181,8 +192,17 @@ final class DistConnection implements AutoCloseable {
             pending.clear();
         }
         settled.countDown();
-        out.clear();
+        if (flush.isZero() || handshake == null) {
+            out.clear();
+        }
         out.add(CLOSE);
+        if (!flush.isZero() && handshake != null) {
+            try {
+                written.await(flush.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // close at once
+            }
+        }
         HandshakeResult h = handshake;
         if (h != null) {
             try {
@@ -373,6 +393,14 @@ final class DistConnection implements AutoCloseable {
 
     private void writeLoop() {
         OutputStream os = new BufferedOutputStream(handshake.out(), 1 << 16);
+        try {
+            writeFrames(os);
+        } finally {
+            written.countDown();
+        }
+    }
+
+    private void writeFrames(OutputStream os) {
         try {
             while (true) {
                 byte[] frame = out.take();

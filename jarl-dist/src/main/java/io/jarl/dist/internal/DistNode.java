@@ -66,6 +66,9 @@ import org.slf4j.LoggerFactory;
  * with its connection id).
  */
 public final class DistNode implements Distribution, AutoCloseable {
+    /** How long a stopping node lets each connection send what was queued before it closes. */
+    private static final Duration STOP_FLUSH = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger("io.jarl.dist");
 
     /** What a node is started with. */
@@ -695,7 +698,7 @@ public final class DistNode implements Distribution, AutoCloseable {
             acceptor.close();
         }
         for (DistConnection c : List.copyOf(connections.values())) {
-            c.close("node stopped");
+            c.close("node stopped", STOP_FLUSH);
         }
         for (Pid service : services) {
             Jarl.exit(service, ExitReason.kill());
