@@ -150,19 +150,6 @@ final class GenEventEngine implements SysHandler.Host {
     private List<Installed> handlers = new ArrayList<>();
     private SysHandler sys; // made by the first system request: most servers never see one
 
-    /** The engine's sys state, made on the first system request. */
-    private SysHandler sys() {
-        if (sys == null) {
-            sys = new SysHandler(GenEvent.LOG);
-        }
-        return sys;
-    }
-
-    /** Whether sys has suspended the engine. */
-    private boolean suspended() {
-        return sys != null && sys.suspended();
-    }
-
     private GenEventEngine(Pid parent, StartOptions options) {
         this.parent = parent;
         this.options = options;
@@ -192,7 +179,7 @@ final class GenEventEngine implements SysHandler.Host {
     /** The manager's handler: between two messages the manager is this engine and its mailbox. */
     private GenEventEngine onMessage(Object msg) {
         take(msg);
-        while (suspended()) {
+        while (SysHandler.suspended(sys)) {
             take(SysHandler.receiveSuspended(parent));
         }
         return this;
@@ -207,7 +194,7 @@ final class GenEventEngine implements SysHandler.Host {
 
     private void dispatch(Object msg) {
         switch (msg) {
-            case Call(From from, SysRequest(SysOp op)) -> sys().handle(from, op, this);
+            case Call(From from, SysRequest(SysOp op)) -> (sys = SysHandler.made(sys, GenEvent.LOG)).handle(from, op, this);
             case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw terminateServer(reason);
             case Gen.Cast(Notify(Object event)) -> notifyHandlers(event, true);
             case Call(From from, Request request) -> {

@@ -79,6 +79,16 @@ public final class SysHandler {
         return suspended;
     }
 
+    /** Whether {@code sys} (an engine's, null until its first system request) has it suspended. */
+    public static boolean suspended(SysHandler sys) {
+        return sys != null && sys.suspended;
+    }
+
+    /** {@code sys}, or a new one if the engine has none yet (it makes it on its first system request). */
+    public static SysHandler made(SysHandler sys, Logger log) {
+        return sys != null ? sys : new SysHandler(log);
+    }
+
     /**
      * Waits for the next message a suspended engine takes: a system request, or its parent's exit
      * signal (OTP: {@code sys:suspend_loop}). The engine is a handler process; this is the one wait

@@ -51,19 +51,6 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     private Object lastMessage;
     private SysHandler sys; // made by the first system request: most servers never see one
 
-    /** The engine's sys state, made on the first system request. */
-    private SysHandler sys() {
-        if (sys == null) {
-            sys = new SysHandler(LOG);
-        }
-        return sys;
-    }
-
-    /** Whether sys has suspended the engine. */
-    private boolean suspended() {
-        return sys != null && sys.suspended();
-    }
-
     private GenServerEngine(GenServer<S, C, K> server, Pid parent) {
         this.server = server;
         this.parent = parent;
@@ -127,7 +114,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
      */
     private GenServerEngine<S, C, K> proceed() {
         for (;;) {
-            if (suspended()) {
+            if (SysHandler.suspended(sys)) {
                 take(SysHandler.receiveSuspended(parent));
                 continue;
             }
@@ -202,7 +189,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
     @SuppressWarnings("unchecked")
     private void dispatch(Object msg) {
         switch (msg) {
-            case Call(From from, SysRequest(SysOp op)) -> sys().handle(from, op, this);
+            case Call(From from, SysRequest(SysOp op)) -> (sys = SysHandler.made(sys, LOG)).handle(from, op, this);
             case Call(From from, Object request) -> handleCall(from, (C) request);
             case Gen.Cast(Object request) -> handleResult(() -> server.handleCast((K) request, state));
             case Exit(Pid from, ExitReason reason) when from.equals(parent) -> throw stop(reason, null);

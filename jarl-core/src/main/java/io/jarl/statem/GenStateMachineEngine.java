@@ -87,19 +87,6 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
     private final GenStateMachine<S, D> machine;
     private final Pid parent; // the linked starter, or the machine itself when started without a link
     private SysHandler sys; // made by the first system request: most servers never see one
-
-    /** The engine's sys state, made on the first system request. */
-    private SysHandler sys() {
-        if (sys == null) {
-            sys = new SysHandler(LOG);
-        }
-        return sys;
-    }
-
-    /** Whether sys has suspended the engine. */
-    private boolean suspended() {
-        return sys != null && sys.suspended();
-    }
     private CallbackMode mode;
     private S state;
     private D data;
@@ -213,7 +200,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
             }
             if (event == null) {
                 lastEvent = null;
-                if (!suspended()) {
+                if (!SysHandler.suspended(sys)) {
                     return this;
                 }
                 event = eventOf(SysHandler.receiveSuspended(parent));
@@ -243,7 +230,7 @@ final class GenStateMachineEngine<S, D> implements SysHandler.Host {
         }
         return switch (msg) {
             case Gen.Call(From from, SysRequest(SysOp op)) -> {
-                sys().handle(from, op, this);
+                (sys = SysHandler.made(sys, LOG)).handle(from, op, this);
                 yield null;
             }
             case Gen.Call(From from, Object request) -> new Event(EventType.call(from), request);
