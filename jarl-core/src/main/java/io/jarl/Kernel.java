@@ -302,7 +302,7 @@ final class Kernel {
         }
 
         Duration left() {
-            return Duration.ofNanos(Math.max(0, due - (sim == null ? System.nanoTime() : sim.now())));
+            return Duration.ofNanos(Math.max(0, due - Simulator.clock(sim)));
         }
     }
 
@@ -317,7 +317,7 @@ final class Kernel {
         // The clock of the process that sets the timer, or of the one it is for if set from a thread.
         LocalProcess setter = Jarl.currentOrNull();
         Simulator sim = setter != null ? setter.sim : owner != null ? owner.sim : null;
-        Timer timer = new Timer((sim == null ? System.nanoTime() : sim.now()) + nanos, owner, sim);
+        Timer timer = new Timer(Simulator.clock(sim) + nanos, owner, sim);
         timers.put(ref, timer);
         if (owner != null && !owner.addTimer(ref)) {
             timers.remove(ref);

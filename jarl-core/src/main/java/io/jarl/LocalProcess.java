@@ -533,8 +533,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     /** The process's monotonic clock: the node's, or its deterministic run's virtual one. */
     long now() {
-        Simulator s = sim;
-        return s == null ? System.nanoTime() : s.now();
+        return Simulator.clock(sim);
     }
 
     /** Scans from {@code prev} on; {@code deadline} is a nanoTime, or NOW (poll) or NEVER. */

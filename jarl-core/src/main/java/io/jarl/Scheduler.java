@@ -221,13 +221,13 @@ final class Scheduler implements Executor {
     }
 
     /** java.lang.VirtualThread's carrier field, or null without --add-opens java.base/java.lang. */
-    private static final VarHandle VT_CARRIER = carrierField();
+    private static final VarHandle VT_CARRIER = virtualThreadField("carrierThread", Thread.class);
 
-    private static VarHandle carrierField() {
+    /** A field of java.lang.VirtualThread, or null without --add-opens java.base/java.lang. */
+    static VarHandle virtualThreadField(String name, Class<?> type) {
         try {
             Class<?> vt = Class.forName("java.lang.VirtualThread");
-            return MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).findVarHandle(vt, "carrierThread",
-                    Thread.class);
+            return MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).findVarHandle(vt, name, type);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

@@ -1,6 +1,5 @@
 package io.jarl;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -57,17 +56,7 @@ import java.util.concurrent.locks.LockSupport;
  * Executor of its own).
  */
 final class Simulator implements Executor {
-    private static final VarHandle RUN_CONTINUATION = runContinuationField();
-
-    private static VarHandle runContinuationField() {
-        try {
-            Class<?> vt = Class.forName("java.lang.VirtualThread");
-            return MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).findVarHandle(vt, "runContinuation",
-                    Runnable.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
+    private static final VarHandle RUN_CONTINUATION = Scheduler.virtualThreadField("runContinuation", Runnable.class);
 
     /** Why a run can be had here; null when it can. */
     static String unavailable() {
@@ -135,6 +124,11 @@ final class Simulator implements Executor {
     /** The run's clock, in nanoseconds since it began. */
     long now() {
         return now;
+    }
+
+    /** The clock of a process of run {@code sim}: the run's, or the node's ({@link System#nanoTime()}) for null. */
+    static long clock(Simulator sim) {
+        return sim == null ? System.nanoTime() : sim.now;
     }
 
     // ---------------------------------------------------------------- processes
@@ -279,7 +273,8 @@ final class Simulator implements Executor {
             Thread.currentThread().interrupt();
         }
         if (failure[0] != null) {
-            throw new IllegalStateException("the deterministic run with seed " + options.seed() + " failed", failure[0]);
+            throw new IllegalStateException("the deterministic run with seed " + options.seed() + " failed",
+                    failure[0]);
         }
         return outcome[0];
     }

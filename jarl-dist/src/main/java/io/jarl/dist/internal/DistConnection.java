@@ -93,7 +93,7 @@ final class DistConnection implements AutoCloseable {
     private final CountDownLatch settled = new CountDownLatch(1);
     /** Opens when the node has taken a closed connection out of its tables. */
     private final CountDownLatch released = new CountDownLatch(1);
-    /** Opens when the writer has ended (or never started). */
+    /** Opens when the writer has ended. */
     private final CountDownLatch written = new CountDownLatch(1);
 
     // Set once up.
@@ -192,11 +192,12 @@ final class DistConnection implements AutoCloseable {
             pending.clear();
         }
         settled.countDown();
-        if (flush.isZero() || handshake == null) {
+        boolean drain = !flush.isZero() && handshake != null; // a writer runs only once the connection is up
+        if (!drain) {
             out.clear();
         }
         out.add(CLOSE);
-        if (!flush.isZero() && handshake != null) {
+        if (drain) {
             try {
                 written.await(flush.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
