@@ -184,4 +184,10 @@ final class CoreBridge implements Core {
     public Pid outside() {
         return kernel.outside;
     }
+
+    @Override
+    public Thread ioThread(String name, Runnable body) {
+        Scheduler scheduler = kernel.scheduler;
+        return scheduler != null ? scheduler.ioThread(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+    }
 }

@@ -162,6 +162,14 @@ final class Scheduler implements Executor {
             throw new IllegalArgumentException("-Djarl.schedulers must be at least 1 and at most -Djarl.schedulers.max"
                     + " (" + n + ", " + max + ")");
         }
+        if (System.getProperty("jdk.pollerMode") == null) {
+            // Blocking socket I/O parks a process's virtual thread until a poller sees the socket
+            // ready. The JDK's default pollers are virtual threads of the JDK's own pool, so each
+            // wake-up would go through that pool's threads before it reached this scheduler;
+            // platform poller threads hand the woken process to this scheduler directly. Read when
+            // the JDK first polls for a virtual thread, so it has no effect if that happened first.
+            System.setProperty("jdk.pollerMode", "1");
+        }
         return new Scheduler(n, max, log);
     }
 
@@ -191,6 +199,11 @@ final class Scheduler implements Executor {
     /** An unstarted virtual thread running {@code body} on this scheduler. */
     Thread newThread(Runnable body) {
         return newThread("", body);
+    }
+
+    /** An unstarted virtual thread of this scheduler for socket I/O (the distribution's readers and writers). */
+    Thread ioThread(String name, Runnable body) {
+        return newThread(name, body);
     }
 
     private Thread newThread(String name, Runnable body) {

@@ -121,6 +121,13 @@ public interface Core {
 
     /** The sender of signals from plain threads ({@code <0.0.0>}). */
     Pid outside();
+
+    /**
+     * An unstarted thread for a connection's socket I/O: a virtual thread of the node's scheduler
+     * (so that a reader delivering a message, and a process waking its writer, hand over on one
+     * core), or of the JDK's when the node runs on the JDK's scheduler.
+     */
+    Thread ioThread(String name, Runnable body);
 }
 
 final class Holder {

@@ -165,8 +165,8 @@ final class DistConnection implements AutoCloseable {
             state = State.UP;
         }
         settled.countDown();
-        Thread.ofVirtual().name("jarl-dist-write-" + peerName).start(this::writeLoop);
-        Thread.ofVirtual().name("jarl-dist-read-" + peerName).start(this::readLoop);
+        core.ioThread("jarl-dist-write-" + peerName, this::writeLoop).start();
+        core.ioThread("jarl-dist-read-" + peerName, this::readLoop).start();
         return true;
     }
 
