@@ -75,6 +75,13 @@ import org.slf4j.Logger;
  *   blocks), and the worker takes another runner for the rest. The worker's tick counter goes up
  *   with every process a runner takes, so the monitor tells a busy runner from a held one.
  *
+ * - Socket I/O (the BEAM's schedulers poll for I/O themselves): a process blocked on a socket is a
+ *   parked virtual thread, woken by the JDK's poller. The scheduler sets jdk.pollerMode=1 (platform
+ *   poller threads, unless the user set it) so the poller hands the process to this scheduler
+ *   directly rather than through the JDK's pool; the distribution's readers and writers are
+ *   virtual threads of this scheduler (ioThread), so a frame read and delivered runs its receiver in
+ *   the reader's worker's run-next slot.
+ *
  * Needs --add-opens java.base/java.lang=ALL-UNNAMED (or =io.jarl.core on the module path): the JDK
  * has no public API to give virtual threads a scheduler, only the package-private one its own
  * tests use. Without it, or with -Djarl.scheduler=jdk, processes are virtual threads of the JDK's
