@@ -187,7 +187,6 @@ final class CoreBridge implements Core {
 
     @Override
     public Thread ioThread(String name, Runnable body) {
-        Scheduler scheduler = kernel.scheduler;
-        return scheduler != null ? scheduler.ioThread(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+        return kernel.newThread(name, body);
     }
 }

@@ -66,13 +66,16 @@ final class Kernel {
             p.thread.setUncaughtExceptionHandler(p);
         } else if (opts.runsDirty()) {
             p.thread = Thread.ofPlatform().daemon().name("jarl-dirty-" + p.id).uncaughtExceptionHandler(p).unstarted(p);
-        } else if (scheduler != null) {
-            p.thread = scheduler.newThread(p);
-            p.thread.setUncaughtExceptionHandler(p);
         } else {
-            p.thread = Thread.ofVirtual().uncaughtExceptionHandler(p).unstarted(p);
+            p.thread = newThread("", p);
+            p.thread.setUncaughtExceptionHandler(p);
         }
         return enter(parent, p, opts);
+    }
+
+    /** An unstarted virtual thread of the node's scheduler: Jarl's, or the JDK's when the node runs on that. */
+    Thread newThread(String name, Runnable body) {
+        return scheduler != null ? scheduler.newThread(name, body) : Thread.ofVirtual().name(name).unstarted(body);
     }
 
     /** A handler process, not yet scheduled (see {@link #schedule}): no thread, only its handler. */

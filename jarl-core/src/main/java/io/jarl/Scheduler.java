@@ -79,7 +79,7 @@ import org.slf4j.Logger;
  *   parked virtual thread, woken by the JDK's poller. The scheduler sets jdk.pollerMode=1 (platform
  *   poller threads, unless the user set it) so the poller hands the process to this scheduler
  *   directly rather than through the JDK's pool; the distribution's readers and writers are
- *   virtual threads of this scheduler (ioThread), so a frame read and delivered runs its receiver in
+ *   virtual threads of this scheduler (Core.ioThread), so a frame read and delivered runs its receiver in
  *   the reader's worker's run-next slot.
  *
  * Needs --add-opens java.base/java.lang=ALL-UNNAMED (or =io.jarl.core on the module path): the JDK
@@ -203,17 +203,8 @@ final class Scheduler implements Executor {
         return w;
     }
 
-    /** An unstarted virtual thread running {@code body} on this scheduler. */
-    Thread newThread(Runnable body) {
-        return newThread("", body);
-    }
-
-    /** An unstarted virtual thread of this scheduler for socket I/O (the distribution's readers and writers). */
-    Thread ioThread(String name, Runnable body) {
-        return newThread(name, body);
-    }
-
-    private Thread newThread(String name, Runnable body) {
+    /** An unstarted virtual thread running {@code body} on this scheduler (a process, a runner, a connection's I/O). */
+    Thread newThread(String name, Runnable body) {
         return newVirtualThread(this, name, body);
     }
 
