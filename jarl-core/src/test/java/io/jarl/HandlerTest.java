@@ -4,6 +4,7 @@ import static io.jarl.Jarl.*;
 import static io.jarl.testing.ProcessTesting.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jarl.server.GenServer;
 import io.jarl.testing.NoLeakedProcesses;
@@ -326,6 +327,12 @@ class HandlerTest {
 
     @Test
     void aHandlerWithAFullMailboxGivesItsWorkerUpAfterItsBudget() {
+        // The bound holds on Jarl's scheduler: the watcher waits in the drainer's run-next slot,
+        // which no other worker takes while the drainer runs. The JDK's scheduler has no such slot:
+        // another carrier may take the watcher and be preempted by the OS for any number of
+        // messages, so there the count is a matter of timing (a CI run saw 43,998).
+        assumeTrue("jarl".equals(schedulerInfo().kind()),
+                "the run-next slot is Jarl's scheduler's; this run uses -Djarl.scheduler=jdk");
         int messages = 100_000;
         AtomicInteger taken = new AtomicInteger();
         try (var me = attach()) {
