@@ -174,6 +174,11 @@ final class CoreBridge implements Core {
     }
 
     @Override
+    public void noprocDown(Ref ref, Object object) {
+        process(Jarl.self()).monitorDown(ref, object, ExitReason.NOPROC, true);
+    }
+
+    @Override
     public void nodeDown(String node) {
         for (LocalProcess p : kernel.table.values()) {
             p.nodeDown(node);

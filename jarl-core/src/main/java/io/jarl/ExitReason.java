@@ -25,6 +25,7 @@ import java.util.Objects;
  *   <tr><td>{@code crash(e)}</td><td>{@code {Reason, Stack}}</td><td>yes</td></tr>
  *   <tr><td>{@code callFailed(r, "GenServer.call", args)}</td><td>{@code {R, {gen_server, call, Args}}}</td>
  *       <td>yes</td></tr>
+ *   <tr><td>{@code mailboxOverflow(len)}</td><td>{@code {mailbox_overflow, Len}}</td><td>yes</td></tr>
  *   <tr><td>{@code of(term)}</td><td>any other term</td><td>yes</td></tr>
  * </table>
  */
@@ -133,6 +134,17 @@ public sealed interface ExitReason {
         }
     }
 
+    /**
+     * A process whose bounded mailbox overflowed with the {@link MailboxLimits.Overflow.Exit} policy
+     * ({@code {mailbox_overflow, Len}}): {@code length} messages it would have held. Not trappable.
+     */
+    record MailboxOverflow(int length) implements ExitReason {
+        @Override
+        public String toString() {
+            return "{mailbox_overflow, " + length + "}";
+        }
+    }
+
     /** Any other reason: a term chosen by the program, such as {@code "crashed"} or a record. */
     record Other(Object term) implements ExitReason {
         public Other {
@@ -192,6 +204,11 @@ public sealed interface ExitReason {
 
     static ExitReason crash(Throwable error) {
         return new Crash(error);
+    }
+
+    /** The reason of a process its bounded mailbox killed at {@code length} messages. */
+    static ExitReason mailboxOverflow(int length) {
+        return new MailboxOverflow(length);
     }
 
     /** A failed call's reason: {@code reason}, and the call ({@code function} with its {@code args}). */

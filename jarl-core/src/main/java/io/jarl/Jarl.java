@@ -454,7 +454,7 @@ public final class Jarl {
         }
         if (!me.link(K.local(pid))) {
             if (me.trapExit) {
-                me.deliver(new Exit(pid, ExitReason.NOPROC));
+                me.deliverSignal(new Exit(pid, ExitReason.NOPROC));
             } else {
                 throw new ExitException(ExitReason.NOPROC, "link(" + pid + ")");
             }
@@ -793,6 +793,26 @@ public final class Jarl {
      */
     public static Optional<ProcessInfo> info(Pid pid) {
         return K.local(Objects.requireNonNull(pid, "pid")).info();
+    }
+
+    /**
+     * Subscribes {@code subscriber}, a process of this node, to the node's {@link SystemEvent}s
+     * (OTP: {@code erlang:system_monitor/2}, which allows one monitor; here any number subscribe):
+     * today the long-queue alarms of processes started with {@link MailboxLimits}. A subscription
+     * ends with {@link #unsubscribeSystemEvents} or the subscriber's death. Subscribing twice is
+     * one subscription.
+     *
+     * @return false if the subscriber is not alive
+     * @throws IllegalArgumentException for a pid of another node: subscribe a local process that
+     *         forwards
+     */
+    public static boolean subscribeSystemEvents(Pid subscriber) {
+        return K.subscribeSystemEvents(K.local(Objects.requireNonNull(subscriber, "subscriber")));
+    }
+
+    /** Ends a subscription made by {@link #subscribeSystemEvents}; false if there was none. */
+    public static boolean unsubscribeSystemEvents(Pid subscriber) {
+        return K.unsubscribeSystemEvents(K.local(Objects.requireNonNull(subscriber, "subscriber")));
     }
 
     // ---------------------------------------------------------------- plain threads

@@ -98,7 +98,7 @@ final class Kernel {
         Object initialCall = opts.initialCall().isPresent() ? opts.initialCall().get() : code;
         LocalProcess.AncestorList ancestors = parent == null ? null : parent.ancestorsForChild();
         LocalProcess p = new LocalProcess(this, ids.incrementAndGet(), body, false, initialCall, ancestors,
-                opts.trapsExits());
+                opts.trapsExits(), opts.mailbox().orElse(null));
         p.sim = sim;
         return p;
     }
@@ -272,6 +272,42 @@ final class Kernel {
     Optional<LocalProcess> whereis(String name) {
         LocalProcess p = names.get(name);
         return p != null && p.isAlive() ? Optional.of(p) : Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- system events
+
+    /** The processes subscribed to system events; each leaves at its death. */
+    private final java.util.concurrent.CopyOnWriteArraySet<LocalProcess> systemSubscribers =
+            new java.util.concurrent.CopyOnWriteArraySet<>();
+
+    /** The subscribers, past or present, whose death hook is set: one hook a process, however often it subscribes. */
+    private final java.util.Set<LocalProcess> systemHooked = ConcurrentHashMap.newKeySet();
+
+    boolean subscribeSystemEvents(LocalProcess p) {
+        if (systemHooked.add(p) && !p.atExit(() -> {
+            systemSubscribers.remove(p);
+            systemHooked.remove(p);
+        })) {
+            systemHooked.remove(p);
+            return false;
+        }
+        systemSubscribers.add(p);
+        if (!p.isAlive()) { // it died after its hook ran: the hook may have missed this add
+            systemSubscribers.remove(p);
+            return false;
+        }
+        return true;
+    }
+
+    boolean unsubscribeSystemEvents(LocalProcess p) {
+        return systemSubscribers.remove(p);
+    }
+
+    /** Tells every subscriber of {@code event}. */
+    void systemEvent(SystemEvent event) {
+        for (LocalProcess p : systemSubscribers) {
+            p.deliver(event);
+        }
     }
 
     void crashReport(LocalProcess p, ExitReason reason, Throwable failure, int queued) {

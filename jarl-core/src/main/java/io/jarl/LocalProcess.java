@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * middle is unlinked from its predecessor when it has a successor; a node with no successor yet may be
  * the one a producer is about to link to, so it is only marked REMOVED and unlinked by a later scan.
  * A receive scans from the sentinel head in arrival order, so skipped messages keep their order.
+ * A process started with MailboxLimits has a BoundedInbox in front of the list: senders queue
+ * there, under its lock, and only the owner appends to the list, one message at a time as a receive
+ * reaches its end (see BoundedInbox).
  *
  * Receive-ref optimisation (OTP's recv_mark): makeRef/monitor remember the tail node at the moment
  * the reference is made. A receive "since" that reference starts after that node, because no older
@@ -115,6 +118,8 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private volatile Object monitoredBy;
     private Object aliases; // a RefSet
     private Object timers;  // a RefSet: timers sending to this pid, cancelled when it ends
+    /** Where senders queue for a process started with MailboxLimits; null for all others. */
+    final BoundedInbox bounded;
     private List<Runnable> exitHooks; // run at death (tables that go with their owner)
 
     // Owner-thread only.
@@ -145,7 +150,13 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
 
     LocalProcess(Kernel kernel, long id, Runnable body, boolean attached, Object initialCall, AncestorList ancestors,
                  boolean trapExit) {
+        this(kernel, id, body, attached, initialCall, ancestors, trapExit, null);
+    }
+
+    LocalProcess(Kernel kernel, long id, Runnable body, boolean attached, Object initialCall, AncestorList ancestors,
+                 boolean trapExit, MailboxLimits limits) {
         super(id, null, 0);
+        this.bounded = limits == null ? null : new BoundedInbox(limits);
         this.kernel = kernel;
         this.body = body;
         this.attached = attached;
@@ -202,6 +213,23 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             end(ExitReason.NORMAL, null);
         } else {
             ended(failure);
+        }
+    }
+
+    /**
+     * A message found the bounded mailbox full and its policy is to exit: the process is killed with
+     * {@code {mailbox_overflow, length}}, which it cannot trap, and a crash report says so. A sender
+     * that holds this process's lock (a message to an alias is queued under it) hands the kill to a
+     * thread of its own, as telling the links under that lock could deadlock with a link being made.
+     */
+    void overflowed(int length) {
+        if (Thread.holdsLock(this)) {
+            kernel.newThread("jarl-overflow-" + id, () -> overflowed(length)).start();
+            return;
+        }
+        ExitReason reason = ExitReason.mailboxOverflow(length);
+        if (terminate(reason)) {
+            kernel.crashReport(this, reason, null, length);
         }
     }
 
@@ -311,6 +339,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private static final Matcher<Object> ANY = m -> m;
 
     private boolean hasMessages() {
+        if (bounded != null && bounded.queued > 0) {
+            return true;
+        }
         for (Node cur = head.next; cur != null; cur = cur.next) {
             if (cur.msg != REMOVED) {
                 return true;
@@ -367,6 +398,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             timers = null;
         }
         RefSet.forEach(pendingTimers, kernel::cancelTimer); // OTP: a timer to a pid dies with it
+        if (bounded != null) {
+            bounded.clear();
+        }
         if (name != null) {
             kernel.names.remove(name, this);
         }
@@ -475,14 +509,31 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         }
     }
 
-    /** Enqueues a message. Never blocks; a message to a dead process is dropped. */
+    /**
+     * Enqueues a message. Never blocks; a message to a dead process is dropped, and so is one that
+     * overflows a bounded mailbox (or it is redirected, or it kills the process: see MailboxLimits).
+     */
     void deliver(Object msg) {
+        deliver(msg, false);
+    }
+
+    /** Enqueues a signal turned into a message (a Down, a trapped Exit): a bounded mailbox takes it even when full. */
+    void deliverSignal(Object msg) {
+        deliver(msg, true);
+    }
+
+    private void deliver(Object msg, boolean signal) {
         if (state != ALIVE) {
             return;
         }
-        Node n = new Node(msg);
-        Node prev = (Node) TAIL.getAndSet(this, n);
-        prev.next = n;
+        BoundedInbox b = bounded;
+        if (b == null) {
+            Node n = new Node(msg);
+            Node prev = (Node) TAIL.getAndSet(this, n);
+            prev.next = n;
+        } else if (!b.offer(this, msg, signal)) {
+            return;
+        }
         int w = waitState;
         if (w != RUNNING) {
             if (w == PARKED) {
@@ -541,6 +592,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         for (;;) {
             Node cur = prev.next;
             if (cur == null) {
+                if (bounded != null && pull(prev)) {
+                    continue;
+                }
                 if (deadline == NOW || !await(prev, deadline)) {
                     ensureAlive();
                     return null;
@@ -568,6 +622,29 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private void take(Node prev, Node cur) {
         cur.msg = REMOVED;
         unlink(prev, cur);
+        if (bounded != null) {
+            bounded.took(this, 1);
+        }
+    }
+
+    /**
+     * A bounded process's receive reached the end of its list ({@code last}): moves the oldest
+     * message of its inbox there. Only the owner appends to such a process's list.
+     */
+    private boolean pull(Node last) {
+        Object m = bounded.poll();
+        if (m == null) {
+            return false;
+        }
+        Node n = new Node(m);
+        TAIL.setVolatile(this, n);
+        last.next = n;
+        return true;
+    }
+
+    /** Whether a message came after {@code last}, or into the inbox of a bounded process. */
+    private boolean arrived(Node last) {
+        return last.next != null || bounded != null && bounded.queued > 0;
     }
 
     /**
@@ -602,7 +679,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     private boolean await(Node last, long deadline) {
         for (;;) {
             ensureAlive();
-            if (last.next != null) {
+            if (arrived(last)) {
                 return true;
             }
             long left = 0;
@@ -624,11 +701,11 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
                 limit = 0; // whoever would send runs on this worker, after this process waits
             }
             int turns = 0;
-            while (turns < limit && last.next == null) {
+            while (turns < limit && !arrived(last)) {
                 Thread.onSpinWait();
                 turns++;
             }
-            if (last.next != null) {
+            if (arrived(last)) {
                 int budget = turns <= QUICK_SPIN ? SPINS : spinBudget >> 1;
                 if (turns > 0 && budget != spinBudget) {
                     spinBudget = budget;
@@ -640,7 +717,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             }
             reductions = 0;
             waitState = PARKED;
-            if (last.next == null && state == ALIVE) {
+            if (!arrived(last) && state == ALIVE) {
                 if (deadline == NEVER) {
                     LockSupport.park(this);
                 } else if (sim != null) {
@@ -678,15 +755,23 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     /** Removes every queued message the matcher accepts (owner only). */
     void removeAll(Matcher<?> matcher) {
         forgetMark();
+        while (bounded != null && pull((Node) TAIL.getVolatile(this))) {
+            // a flush looks at every message: the whole inbox moves to the list
+        }
         Node prev = head;
+        int removed = 0;
         for (Node cur = prev.next; cur != null; cur = prev.next) {
             Object msg = cur.msg;
             if (msg != REMOVED && matcher.match(msg) != null) {
                 cur.msg = REMOVED;
+                removed++;
             }
             if (cur.msg != REMOVED || !unlink(prev, cur)) {
                 prev = cur;
             }
+        }
+        if (removed > 0 && bounded != null) {
+            bounded.took(this, removed);
         }
     }
 
@@ -698,7 +783,10 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     boolean removeFirst(Matcher<?> matcher) {
         forgetMark();
         Node prev = head;
-        for (Node cur = prev.next; cur != null; cur = prev.next) {
+        for (Node cur = prev.next; cur != null || bounded != null && pull(prev); cur = prev.next) {
+            if (cur == null) {
+                continue; // pulled from the inbox: look at it
+            }
             Object msg = cur.msg;
             if (msg != REMOVED && matcher.match(msg) != null) {
                 take(prev, cur);
@@ -730,7 +818,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
     }
 
     int queueLength() {
-        int n = 0;
+        int n = bounded == null ? 0 : bounded.queued;
         for (Node cur = head.next; cur != null; cur = cur.next) {
             if (cur.msg != REMOVED) {
                 n++;
@@ -810,7 +898,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         if (reason instanceof ExitReason.Kill && !fromLink) {
             return die(ExitReason.KILLED);
         } else if (trapExit) {
-            deliver(new Exit(from, reason));
+            deliverSignal(new Exit(from, reason));
         } else if (!(reason instanceof ExitReason.Normal) || from == this) {
             return die(reason);
         }
@@ -943,7 +1031,7 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
             if (ref.aliasOf == this) {
                 aliases = RefSet.remove(aliases, ref);
             }
-            deliver(new Down(ref, object, reason));
+            deliverSignal(new Down(ref, object, reason));
         }
     }
 
@@ -1198,7 +1286,9 @@ final class LocalProcess extends Pid implements Runnable, Thread.UncaughtExcepti
         List<StackTraceElement> stack = t == null ? List.of() : List.of(t.getStackTrace());
         return Optional.of(new ProcessInfo(this, status, queueLength(), linked, List.copyOf(watching),
                 List.copyOf(watchedBy), Optional.ofNullable(registeredName), trapExit, initialCall(),
-                ancestors == null ? List.of() : ancestors.toList(), stack, received));
+                ancestors == null ? List.of() : ancestors.toList(), stack, received,
+                bounded == null ? Optional.empty() : Optional.of(bounded.limits),
+                bounded == null ? 0 : bounded.dropped(), bounded == null ? 0 : bounded.redirected()));
     }
 
     /** The reason the process ended with, or null while it is alive. */

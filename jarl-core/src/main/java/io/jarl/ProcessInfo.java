@@ -20,11 +20,17 @@ import java.util.Optional;
  *                           empty for a handler process between two messages (it has none)
  * @param messagesReceived   messages it has taken from its mailbox so far (what the BEAM's
  *                           {@code reductions} count, for an observer's "busiest" column)
+ * @param mailboxLimits      the bound and alarm of its mailbox, if it was started with any
+ *                           ({@link SpawnOptions#mailbox})
+ * @param messagesDropped    messages its bounded mailbox dropped: a new one that found it full, an
+ *                           old one dropped to make room, or the one that made it exit
+ * @param messagesRedirected messages its bounded mailbox sent to the fallback process instead
  */
 public record ProcessInfo(Pid pid, Status status, int messageQueueLength, List<Pid> links, List<Pid> monitors,
                           List<Pid> monitoredBy, Optional<String> registeredName, boolean trapExit,
                           String initialCall, List<Pid> ancestors, List<StackTraceElement> stack,
-                          long messagesReceived) {
+                          long messagesReceived, Optional<MailboxLimits> mailboxLimits, long messagesDropped,
+                          long messagesRedirected) {
 
     /** A process's state (OTP: the {@code status} item). */
     public enum Status {

@@ -15,15 +15,18 @@ import java.util.Optional;
  * @param name        a name to register the process under, atomically with its creation
  * @param initialCall what {@link ProcessInfo#initialCall()} reports, e.g. {@code "Chat.room/1"}
  * @param runsDirty   run the process on a platform thread of its own (see {@link #dirty()})
+ * @param mailbox     a bound on its mailbox and a long-queue alarm (see {@link #mailbox(MailboxLimits)})
  */
 public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> name, Optional<String> initialCall,
-                           boolean runsDirty) {
+                           boolean runsDirty, Optional<MailboxLimits> mailbox) {
     public SpawnOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(initialCall, "initialCall");
+        Objects.requireNonNull(mailbox, "mailbox");
     }
 
-    private static final SpawnOptions DEFAULTS = new SpawnOptions(false, false, Optional.empty(), Optional.empty(), false);
+    private static final SpawnOptions DEFAULTS = new SpawnOptions(false, false, Optional.empty(), Optional.empty(), false,
+            Optional.empty());
 
     /** No link, not trapping exits, no name. */
     public static SpawnOptions defaults() {
@@ -32,24 +35,24 @@ public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> 
 
     /** Link the new process to the caller (OTP: the {@code link} option). */
     public SpawnOptions link() {
-        return new SpawnOptions(true, trapsExits, name, initialCall, runsDirty);
+        return new SpawnOptions(true, trapsExits, name, initialCall, runsDirty, mailbox);
     }
 
     /** The new process traps exits before its body runs. */
     public SpawnOptions trapExit() {
-        return new SpawnOptions(linked, true, name, initialCall, runsDirty);
+        return new SpawnOptions(linked, true, name, initialCall, runsDirty, mailbox);
     }
 
     /** Register the new process under {@code name} before its body runs. */
     public SpawnOptions register(String name) {
         return new SpawnOptions(linked, trapsExits, Optional.of(Objects.requireNonNull(name, "name")), initialCall,
-                runsDirty);
+                runsDirty, mailbox);
     }
 
     /** What {@link ProcessInfo#initialCall()} and crash reports call the process's function. */
     public SpawnOptions initialCall(String initialCall) {
         return new SpawnOptions(linked, trapsExits, name, Optional.of(Objects.requireNonNull(initialCall, "initialCall")),
-                runsDirty);
+                runsDirty, mailbox);
     }
 
     /**
@@ -60,6 +63,16 @@ public record SpawnOptions(boolean linked, boolean trapsExits, Optional<String> 
      * of some tens of microseconds), so keep it for work that needs it.
      */
     public SpawnOptions dirty() {
-        return new SpawnOptions(linked, trapsExits, name, initialCall, true);
+        return new SpawnOptions(linked, trapsExits, name, initialCall, true, mailbox);
+    }
+
+    /**
+     * Bound the new process's mailbox and raise an alarm when its queue grows long (see
+     * {@link MailboxLimits}; neither OTP nor Elixir has this). A bounded mailbox costs its senders a
+     * lock; unbounded processes pay nothing.
+     */
+    public SpawnOptions mailbox(MailboxLimits limits) {
+        return new SpawnOptions(linked, trapsExits, name, initialCall, runsDirty,
+                Optional.of(Objects.requireNonNull(limits, "limits")));
     }
 }

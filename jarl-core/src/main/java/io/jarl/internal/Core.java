@@ -114,6 +114,12 @@ public interface Core {
     void down(Pid watcher, Ref ref, Object object, ExitReason reason);
 
     /**
+     * The noproc Down of a monitor that never took ({@code ref} made for it), to the calling
+     * process: a signal, queued even in a full bounded mailbox.
+     */
+    void noprocDown(Ref ref, Object object);
+
+    /**
      * The connection to {@code node} is gone: every link to a process there breaks with
      * {@code noconnection}, every monitor of one fires with it, and monitors from there are dropped.
      */

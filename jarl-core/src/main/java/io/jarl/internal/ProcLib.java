@@ -170,6 +170,9 @@ public final class ProcLib {
         if (options.name().isPresent()) {
             spawn = spawn.register(options.name().get());
         }
+        if (options.mailbox().isPresent()) {
+            spawn = spawn.mailbox(options.mailbox().get());
+        }
         Starter starter = new Starter(caller, tag, options);
         Pid pid;
         Ref monitor;

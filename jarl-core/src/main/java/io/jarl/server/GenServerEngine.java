@@ -8,6 +8,7 @@ import io.jarl.ExitReason;
 import io.jarl.Jarl;
 import io.jarl.Pid;
 import io.jarl.Ref;
+import io.jarl.internal.Core;
 import io.jarl.internal.Gen;
 import io.jarl.internal.Gen.Call;
 import io.jarl.internal.Gen.Reply;
@@ -345,7 +346,7 @@ final class GenServerEngine<S, C, K> implements SysHandler.Host {
             // OTP: monitoring a dead or unknown server gives an immediate noproc Down. A Via name has
             // no local process to monitor, so the Down is made here for every kind of address.
             Ref monitor = Jarl.makeRef();
-            Jarl.send(Jarl.self(), new Down(monitor, server, ExitReason.noproc()));
+            Core.get().noprocDown(monitor, server);
             return new RequestId(server, monitor, alias);
         }
         Ref monitor = Jarl.monitor(pid.get());

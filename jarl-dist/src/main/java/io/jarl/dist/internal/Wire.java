@@ -225,6 +225,7 @@ public final class Wire implements PidMapper {
             case ExitReason.NoConnection n -> Atom.of("noconnection");
             case ExitReason.Crash(Throwable error) -> Tuple.of(Atom.of(truncate(error.getClass().getName())),
                     Binary.of(String.valueOf(error.getMessage())));
+            case ExitReason.MailboxOverflow(int length) -> Tuple.of(Atom.of("mailbox_overflow"), (long) length);
             case ExitReason.CallFailed(ExitReason why, String function, List<Object> args) ->
                     Tuple.of(toTerm(why), callTerm(function, args));
             case ExitReason.Other(String text) when text.codePointCount(0, text.length()) <= Atom.MAX_CHARACTERS ->
@@ -289,6 +290,10 @@ public final class Wire implements PidMapper {
         }
         if (term instanceof Tuple t && t.arity() == 2 && Atom.of("shutdown").equals(t.get(0))) {
             return ExitReason.shutdown(map(t.get(1)));
+        }
+        if (term instanceof Tuple t && t.arity() == 2 && Atom.of("mailbox_overflow").equals(t.get(0))
+                && t.get(1) instanceof Long n && n >= 0 && n <= Integer.MAX_VALUE) {
+            return ExitReason.mailboxOverflow(n.intValue());
         }
         return ExitReason.of(map(term));
     }

@@ -46,6 +46,17 @@ class WireExitReasonTest {
                 Tuple.of(Atom.of("Elixir.Task"), Atom.of("await_many"), ErlList.of(termOf("tasks"), 0L))));
     }
 
+    @Test
+    void aMailboxOverflowIsATupleBothWays() {
+        // {mailbox_overflow, 1001}: an Erlang process linked to a Jarl one reads the reason as a tuple.
+        Object term = wire.toTerm(ExitReason.mailboxOverflow(1001));
+        assertThat(term).isEqualTo(Tuple.of(Atom.of("mailbox_overflow"), 1001L));
+        assertThat(wire.reasonFromTerm(term)).isEqualTo(ExitReason.mailboxOverflow(1001));
+        // Not a length: any other term, kept as it came.
+        assertThat(wire.reasonFromTerm(Tuple.of(Atom.of("mailbox_overflow"), -1L)))
+                .isInstanceOf(ExitReason.Other.class);
+    }
+
     private static Object termOf(Object value) {
         return TermMapper.builder().build().toTerm(value);
     }
