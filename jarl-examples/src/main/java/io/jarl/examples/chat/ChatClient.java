@@ -30,9 +30,21 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects to the chat server on {@code localhost:port}; {@code log} shows the conversation (or null). */
     public ChatClient(String who, int port, PrintStream log) throws IOException {
+        this(who, port, log, 0);
+    }
+
+    /**
+     * As {@link #ChatClient(String, int, PrintStream)}, with a socket receive buffer of
+     * {@code receiveBuffer} bytes (0: the system's, which grows to megabytes on loopback): a client
+     * that stops reading then blocks its session's writes sooner.
+     */
+    public ChatClient(String who, int port, PrintStream log, int receiveBuffer) throws IOException {
         this.who = who;
         this.log = log;
         this.socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window starts small
+        }
         socket.connect(new InetSocketAddress("localhost", port), 5_000);
         this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         this.out = socket.getOutputStream();

@@ -294,6 +294,7 @@ public final class Room implements GenServer<Room.State, Room.Call, Room.Cast> {
             case ExitReason.Normal n -> "left";
             case ExitReason.ShutdownWith(Object detail) -> String.valueOf(detail);
             case ExitReason.Shutdown s -> "server shutting down";
+            case ExitReason.MailboxOverflow(int queued) -> "too slow: " + queued + " messages waiting";
             default -> "crashed: " + describe(reason);
         };
     }

@@ -6,6 +6,8 @@ import io.jarl.Exit;
 import io.jarl.ExitException;
 import io.jarl.ExitReason;
 import io.jarl.Jarl;
+import io.jarl.MailboxLimits;
+import io.jarl.MailboxLimits.Overflow;
 import io.jarl.NameTakenException;
 import io.jarl.Pid;
 import io.jarl.Ref;
@@ -16,6 +18,7 @@ import io.jarl.server.GenServer;
 import io.jarl.server.Init;
 import io.jarl.server.Request;
 import io.jarl.server.Result;
+import io.jarl.server.StartOptions;
 import io.jarl.supervisor.ChildSpec;
 import io.jarl.supervisor.Restart;
 import io.jarl.supervisor.Shutdown;
@@ -51,6 +54,15 @@ import java.util.stream.Collectors;
  * twice under one name ends up as one, see {@link Room#childSpec}) and joins it again, quietly:
  * {@code *** rejoined lobby: its supervisor restarted it as <0.61.0> (was <0.50.0>)}.
  *
+ * <h2>A user who stops reading</h2>
+ * A session writes to its socket itself, so a client that stops reading (a stalled laptop, a
+ * hostile peer) blocks it in that write once the TCP buffers are full, while its room keeps sending
+ * it events. Its mailbox is bounded ({@link #MAILBOX}): at {@value #ALARM_AT} queued messages the
+ * node logs a long-queue warning, and at {@value #MAX_QUEUED} the session is killed with
+ * {@code {mailbox_overflow, Len}} (IRC servers call it "SendQ exceeded"): the reader and the socket
+ * go with it, the room tells the others {@code *** alice left lobby (too slow: ...)}, and the node's
+ * heap holds at most that many messages for a slow user, not an ever-growing queue.
+ *
  * <h2>Ending</h2>
  * {@code /quit} stops the session with {@code {shutdown, quit}}, a closed connection with
  * {@code {shutdown, disconnected}}: both silent for crash reports, and both what the room tells the
@@ -58,6 +70,14 @@ import java.util.stream.Collectors;
  * shuts down its {@link #terminate} says goodbye and closes the socket, which also ends the reader.
  */
 public final class Session implements GenServer<Session.State, Session.Call, Void> {
+    /** The most events a session may have waiting before it is disconnected as too slow. */
+    public static final int MAX_QUEUED = 10_000;
+    /** The queue length that logs a long-queue warning (and clears at a tenth of it). */
+    public static final int ALARM_AT = 1_000;
+    /** A session's mailbox: {@value #MAX_QUEUED} messages at most, then exit (see the class comment). */
+    public static final MailboxLimits MAILBOX = MailboxLimits.max(MAX_QUEUED, Overflow.exit())
+            .alarm(ALARM_AT, ALARM_AT / 10);
+
     /** How long a session waits for its room to answer. */
     private static final Duration ROOM_TIMEOUT = Duration.ofSeconds(5);
 
@@ -125,7 +145,8 @@ public final class Session implements GenServer<Session.State, Session.Call, Voi
 
     /** How the users' supervisor starts a session: temporary, 2 seconds to say goodbye. */
     public static ChildSpec childSpec(Socket socket, Address rooms) {
-        return ChildSpec.worker("user", () -> GenServer.startLink(new Session(socket, rooms)))
+        return ChildSpec.worker("user", () -> GenServer.startLink(new Session(socket, rooms),
+                        StartOptions.defaults().withMailbox(MAILBOX)))
                 .withRestart(Restart.TEMPORARY)
                 .withShutdown(Shutdown.timeout(Duration.ofSeconds(2)));
     }

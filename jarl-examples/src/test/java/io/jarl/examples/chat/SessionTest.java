@@ -43,7 +43,11 @@ class SessionTest {
     }
 
     private ChatClient connect(String nick) throws IOException {
-        ChatClient c = new ChatClient(nick, chat.port(), null);
+        return connect(nick, 0);
+    }
+
+    private ChatClient connect(String nick, int receiveBuffer) throws IOException {
+        ChatClient c = new ChatClient(nick, chat.port(), null, receiveBuffer);
         clients.add(c);
         expect(c, "What is your nickname?");
         if (!nick.isEmpty()) {
@@ -139,6 +143,57 @@ class SessionTest {
         expect(alice, "*** in lobby: alice");
         assertThat(Jarl.whereis("user:bob")).isEmpty(); // the nickname is free again
         connect("bob");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedAndTheOthersMissNothing() throws Exception {
+        // Alice stops reading; bob floods the room; carol reads all of it. Alice's session blocks
+        // writing to her, its queue reaches Session.MAX_QUEUED and it is killed: it cannot hold more.
+        ChatClient alice = connect("alice", 4096), bob = connect("bob"), carol = connect("carol");
+        for (ChatClient c : List.of(alice, bob, carol)) {
+            c.send("/join lobby");
+            expect(c, "*** you joined lobby");
+        }
+        expect(alice, "*** carol joined lobby"); // alice reads nothing after this
+        String pad = "x".repeat(200);
+        int sent = 0;
+        try (ProcessScope me = Jarl.attach()) {
+            Pid session = Jarl.whereis("user:alice").orElseThrow();
+            Ref ref = Jarl.monitor(session);
+            // Carol reads on a thread of her own, so her session never waits on her socket.
+            var carolRead = new java.util.concurrent.CompletableFuture<Optional<String>>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    carolRead.complete(carol.expect("<bob> end of flood", Duration.ofSeconds(60)));
+                } catch (Throwable e) {
+                    carolRead.completeExceptionally(e);
+                }
+            });
+            Optional<Down> down = Optional.empty();
+            while (down.isEmpty()) {
+                assertThat(sent).as("lines sent without alice's session overflowing").isLessThan(200_000);
+                for (int i = 0; i < 100; i++) {
+                    bob.send("flood " + sent++ + " " + pad);
+                }
+                down = Jarl.receive(m -> m instanceof Down d && d.ref().equals(ref) ? d : Jarl.<Down>skip(),
+                        Duration.ZERO);
+            }
+            assertThat(down.get().reason()).isEqualTo(ExitReason.mailboxOverflow(Session.MAX_QUEUED + 1));
+            bob.send("end of flood");
+            assertThat(carolRead.get(60, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
+            reader.join();
+        }
+        List<String> floods = carol.received().stream().filter(l -> l.startsWith("<bob> flood ")).toList();
+        assertThat(floods).hasSize(sent);
+        for (int i = 0; i < sent; i++) {
+            assertThat(floods.get(i)).startsWith("<bob> flood " + i + " ");
+        }
+        assertThat(carol.received()).anyMatch(l -> l.equals("*** alice left lobby (too slow: "
+                + (Session.MAX_QUEUED + 1) + " messages waiting)"));
+        assertThat(alice.expectClosed(Duration.ofSeconds(30))).as("alice's connection closed").isTrue();
+        assertThat(Jarl.whereis("user:alice")).isEmpty();
+        bob.send("/who");
+        expect(bob, "*** in lobby: bob, carol");
     }
 
     @Test
