@@ -87,7 +87,8 @@ public final class Node implements AutoCloseable {
             registerEnum(types, e);
         }
         DistNode.Config config = new DistNode.Config(name, cookie, options.hidden(), options.tickTime(),
-                options.epmdPort(), options.startEpmd(), options.port(), InetAddress.getByName("0.0.0.0"),
+                options.epmdPort(), options.startEpmd(), options.port(), options.portMax(),
+                options.listenAddress().isPresent() ? options.listenAddress().get() : InetAddress.getByName("0.0.0.0"),
                 Duration.ofSeconds(7), 64, 128 << 20, DecodeLimits.DEFAULT, types, options.exports());
         Node node = new Node(DistNode.start(config));
         current = node;

@@ -73,7 +73,8 @@ public final class DistNode implements Distribution, AutoCloseable {
 
     /** What a node is started with. */
     public record Config(NodeName name, Cookie cookie, boolean hidden, Duration tickTime, int epmdPort,
-                         boolean startEpmd, int listenPort, InetAddress bindAddress, Duration setupTime,
+                         boolean startEpmd, int listenPortMin, int listenPortMax, InetAddress bindAddress,
+                         Duration setupTime,
                          int maxPendingHandshakes, int maxFrameBytes, DecodeLimits decodeLimits,
                          TermMapper.Builder types, Map<String, RpcFunction> exports) {
         public Config {
@@ -126,9 +127,34 @@ public final class DistNode implements Distribution, AutoCloseable {
         return node;
     }
 
+    /**
+     * A listening socket on the first free port of {@code min..max} (0: any port), as the kernel's
+     * {@code inet_dist_listen_min/max}; a BindException naming the range if every port is taken.
+     */
+    static ServerSocket listen(InetAddress address, int min, int max) throws IOException {
+        for (int port = min; ; port++) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.bind(new InetSocketAddress(address, port));
+                return s;
+            } catch (java.net.BindException e) {
+                s.close();
+                if (port >= max) {
+                    java.net.BindException all = new java.net.BindException("cannot listen for distribution on "
+                            + address.getHostAddress() + (min == max ? " port " + min : " ports " + min + ".." + max)
+                            + ": " + (min == max ? "taken" : "all taken") + " (" + e.getMessage() + ")");
+                    all.initCause(e);
+                    throw all;
+                }
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+    }
+
     private void open() throws IOException {
-        server = new ServerSocket();
-        server.bind(new InetSocketAddress(config.bindAddress(), config.listenPort()));
+        server = listen(config.bindAddress(), config.listenPortMin(), config.listenPortMax());
         if (config.startEpmd()) {
             embeddedEpmd = EmbeddedEpmd.startIfAbsent(config.epmdPort()).orElse(null);
         }
